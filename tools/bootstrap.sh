@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Creates or updates the course's virtual environment.  Called by `make venv` (and so by
+# `make lab`, `make test`, ...) whenever pyproject.toml or requirements.lock changed.
+# Needs only a Python 3.11 interpreter (3.12/3.13 work but are not the pinned target).
+set -euo pipefail
+PYTHON="${PYTHON:-python3}"
+VENV="${VENV:-.venv}"
+EXTRAS="${EXTRAS:-}"
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+  echo "error: no Python interpreter found (looked for python3.11, python3). Install Python 3.11." >&2
+  exit 1
+fi
+"$PYTHON" - <<'PY'
+import sys
+v = sys.version_info
+if not ((3, 11) <= v[:2] <= (3, 13)):
+    sys.exit(f"error: Python {v.major}.{v.minor} found; the course needs Python 3.11 "
+             "(3.12 and 3.13 also work). Set PYTHON=/path/to/python3.11.")
+if v[:2] != (3, 11):
+    print(f"note: Python {v.major}.{v.minor}; the course is pinned and tested on 3.11.", file=sys.stderr)
+PY
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo ">> creating $VENV with $("$PYTHON" --version)"
+  "$PYTHON" -m venv "$VENV"
+fi
+
+spec="."
+[ -n "$EXTRAS" ] && spec=".[${EXTRAS}]"
+echo ">> installing the course into $VENV (pinned by pyproject.toml, constrained by requirements.lock)"
+log="$VENV/pip-install.log"
+pip_quiet() {  # run pip, show its messages (minus harmless local-index warnings), keep its status
+  local status=0
+  "$VENV/bin/python" -m pip "$@" --quiet --disable-pip-version-check >"$log" 2>&1 || status=$?
+  grep -v "^WARNING: Location" "$log" >&2 || true
+  return "$status"
+}
+pip_quiet install -c requirements.lock -e "$spec" \
+  || { echo "error: installing the course into $VENV failed (pip's messages above)" >&2; exit 1; }
+TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -c "import gancourse, tensorflow, keras, nbgrader, nbval" \
+  || { echo "error: $VENV cannot import the course's packages" >&2; exit 1; }
+
+echo ">> enabling the nbgrader server and lab extensions in $VENV"
+"$VENV/bin/jupyter" server extension enable --sys-prefix nbgrader >/dev/null 2>&1
+"$VENV/bin/jupyter" labextension list 2>&1 | grep -q "@jupyter/nbgrader.*enabled" \
+  || { echo "error: the nbgrader JupyterLab extension is not enabled in $VENV" >&2; exit 1; }
+echo ">> $VENV is ready"
