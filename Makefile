@@ -19,7 +19,7 @@ OUT         ?=
 LAB_ARGS    ?=
 PYTEST_ARGS ?=
 
-export TF_CPP_MIN_LOG_LEVEL ?= 2
+export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
 .PHONY: venv lab test release grade lock clean-venv help

@@ -1,0 +1,178 @@
+"""Autograde a folder of submissions with the real nbgrader pipeline, in a clean workspace.
+
+    python -m grader.grade --submissions DIR [--assignment ID ...] [--out DIR]
+    make grade [SUBMISSIONS=DIR] [ASSIGNMENT=ID] [OUT=DIR]
+
+``DIR`` uses nbgrader's submitted layout: ``DIR/<student_id>/<assignment_id>/<notebook>.ipynb``
+(the default, ``grader/examples``, holds three example students).  For each assignment the
+pipeline: copies ``solutions/`` into a fresh temporary workspace, runs
+``nbgrader generate_assignment`` there (which records the hidden tests and checksums in the
+workspace's gradebook), copies the submissions in, runs ``nbgrader autograde`` (ci profile) and
+``nbgrader generate_feedback``, and exports the grades.
+
+Results go to ``OUT`` (default ``grades/<UTC time>/``), which must not exist yet or be empty,
+so earlier results are never overwritten:
+
+* ``grades.csv``          nbgrader's export: one row per student and assignment
+* ``cells.csv``           per test cell: student, assignment, notebook, cell, score, max_score
+* ``feedback/<student>/<assignment>/*.html``   what the student gets back
+* ``autograded/``         the executed notebooks, for regrading disputes
+* ``gradebook.db``        the workspace's gradebook
+
+Nothing is written into ``solutions/``, ``assignments/`` or the submissions folder.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.workspace import REPO, GradingError, Workspace, assignment_ids
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass
+class GradeReport:
+    out: Path
+    seconds: float
+    #: (student, assignment) -> (score, max_score)
+    totals: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    #: (student, assignment, cell) -> (score, max_score)
+    cells: dict[tuple[str, str, str], tuple[float, float]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    def score(self, student: str, assignment: str) -> float:
+        return self.totals[(student, assignment)][0]
+
+
+def discover(submissions: Path, wanted: list[str] | None) -> dict[str, list[str]]:
+    """{assignment: [student, ...]} found under ``submissions``; validates the layout."""
+    if not submissions.is_dir():
+        raise GradingError(f"submissions folder {submissions} does not exist (expected "
+                           "<folder>/<student_id>/<assignment_id>/<notebook>.ipynb)")
+    known = assignment_ids()
+    if wanted:
+        unknown = sorted(set(wanted) - set(known))
+        if unknown:
+            raise GradingError(f"unknown assignment(s) {unknown}; solutions/ defines {known}")
+    found: dict[str, list[str]] = {}
+    for student_dir in sorted(p for p in submissions.iterdir() if p.is_dir()):
+        if student_dir.name.startswith("."):
+            continue
+        if not STUDENT_ID.match(student_dir.name):
+            raise GradingError(f"{student_dir}: student ids may use letters, digits, '_', '.', '-' "
+                               "(at most 64 characters)")
+        for a_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
+            if a_dir.name in known and (not wanted or a_dir.name in wanted):
+                found.setdefault(a_dir.name, []).append(student_dir.name)
+    if not found:
+        raise GradingError(
+            f"no submissions found in {submissions} for {wanted or known}; expected "
+            "<folder>/<student_id>/<assignment_id>/<notebook>.ipynb")
+    return found
+
+
+def _copy_submission(src: Path, dest: Path) -> None:
+    """Copy one student's assignment folder (regular files only; links are not followed)."""
+    dest.mkdir(parents=True)
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if any(part.startswith(".") for part in rel.parts) or path.is_symlink():
+            continue
+        if path.is_dir():
+            (dest / rel).mkdir(parents=True, exist_ok=True)
+        elif path.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest / rel)
+
+
+def _read_gradebook(ws: Workspace, report: GradeReport, assignments: list[str]) -> None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{ws.root / 'gradebook.db'}", "gancourse") as gb:
+        for assignment in assignments:
+            for sub in gb.assignment_submissions(assignment):
+                report.totals[(sub.student_id, assignment)] = (sub.score, sub.max_score)
+                for nb in sub.notebooks:
+                    for grade in nb.grades:
+                        report.cells[(sub.student_id, assignment, grade.name)] = (
+                            grade.score, grade.max_score)
+
+
+def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
+          verbose: bool = True) -> GradeReport:
+    """Run the whole pipeline; see the module docstring.  Returns the scores it wrote."""
+    start = time.monotonic()
+    submissions, out = Path(submissions).resolve(), Path(out).resolve()
+    found = discover(submissions, assignments)
+    if out.exists() and any(out.iterdir()):
+        raise GradingError(f"output folder {out} already holds results; choose a new --out "
+                           "(results are never overwritten)")
+    if out == submissions or submissions in out.parents:
+        raise GradingError("the output folder must not be inside the submissions folder")
+    # nbgrader shells out to `alembic`, installed beside this interpreter.
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    report = GradeReport(out=out, seconds=0.0)
+    with tempfile.TemporaryDirectory(prefix="gancourse-grade-") as tmp:
+        ws = Workspace(Path(tmp) / "course")
+        for assignment, students in found.items():
+            if verbose:
+                print(f"== {assignment}: {len(students)} submission(s)", flush=True)
+            ws.release(assignment)
+            for student in students:
+                _copy_submission(submissions / student / assignment,
+                                 ws.root / "submitted" / student / assignment)
+            ws.nbgrader("autograde", assignment, "--force")
+            ws.nbgrader("generate_feedback", assignment, "--force")
+        _read_gradebook(ws, report, list(found))
+        out.mkdir(parents=True, exist_ok=True)
+        ws.nbgrader("export", "--to", str(out / "grades.csv"))
+        with open(out / "cells.csv", "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["student_id", "assignment", "cell", "score", "max_score"])
+            for (student, assignment, cell), (score, max_score) in sorted(report.cells.items()):
+                w.writerow([student, assignment, cell, score, max_score])
+        for sub in ("feedback", "autograded"):
+            if (ws.root / sub).is_dir():
+                shutil.copytree(ws.root / sub, out / sub)
+        shutil.copyfile(ws.root / "gradebook.db", out / "gradebook.db")
+    report.seconds = time.monotonic() - start
+    if verbose:
+        print(f"\n{'student':<28}{'assignment':<16}{'score':>12}")
+        for (student, assignment), (score, max_score) in sorted(report.totals.items()):
+            print(f"{student:<28}{assignment:<16}{score:>6g} / {max_score:g}")
+        n = len(report.totals)
+        print(f"\ngraded {n} submission(s) in {report.seconds:.1f} s "
+              f"({60 * n / max(report.seconds, 1e-9):.1f} per minute); results in {out}")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--submissions", type=Path, default=REPO / "grader" / "examples",
+                        help="folder in nbgrader's submitted layout (default: grader/examples)")
+    parser.add_argument("--assignment", action="append", default=None,
+                        help="grade only this assignment (repeatable; default: all found)")
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    parser.add_argument("--out", type=Path, default=REPO / "grades" / stamp,
+                        help="results folder, must be new or empty (default: grades/<UTC time>)")
+    args = parser.parse_args(argv)
+    try:
+        grade(args.submissions, args.out, args.assignment)
+    except GradingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

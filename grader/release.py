@@ -1,0 +1,74 @@
+"""Regenerate the student release (``assignments/``) and the example submissions from ``solutions/``.
+
+    python -m grader.release           # write assignments/ and grader/examples/ (make release)
+    python -m grader.release --check   # only compare; exit 1 listing stale files (used by tests)
+
+``nbgrader generate_assignment`` runs in a temporary workspace (see grader/workspace.py), so no
+gradebook or log is left in the repository.  The output is deterministic: running it twice gives
+identical files, and a clean checkout stays clean.
+"""
+from __future__ import annotations
+
+import argparse
+import filecmp
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from grader.submissions import EXAMPLES, write_examples
+from grader.workspace import ASSIGNMENTS, GradingError, Workspace, assignment_ids
+
+
+def build(dest: Path) -> None:
+    """Write the full release to ``dest/assignments`` and the examples to ``dest/examples``."""
+    with tempfile.TemporaryDirectory(prefix="gancourse-release-") as tmp:
+        ws = Workspace(Path(tmp) / "course")
+        for assignment in assignment_ids():
+            released = ws.release(assignment)
+            shutil.copytree(released, dest / "assignments" / assignment)
+            write_examples(assignment, released, dest / "examples")
+
+
+def _tree(root: Path) -> set[Path]:
+    return {p.relative_to(root) for p in root.rglob("*") if p.is_file()} if root.is_dir() else set()
+
+
+def stale_files(built: Path, committed: Path) -> list[str]:
+    """Paths (relative) that differ between a fresh build and the committed tree."""
+    a, b = _tree(built), _tree(committed)
+    differ = {p for p in a & b if not filecmp.cmp(built / p, committed / p, shallow=False)}
+    return sorted(str(p) for p in (a ^ b) | differ)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare only, write nothing")
+    args = parser.parse_args(argv)
+    try:
+        with tempfile.TemporaryDirectory(prefix="gancourse-build-") as tmp:
+            built = Path(tmp)
+            build(built)
+            pairs = [(built / "assignments", ASSIGNMENTS), (built / "examples", EXAMPLES)]
+            stale = [f"{committed.name}/{p}" for fresh, committed in pairs
+                     for p in stale_files(fresh, committed)]
+            if args.check:
+                if stale:
+                    print("stale (run `make release` and commit):\n  " + "\n  ".join(stale))
+                    return 1
+                print("assignments/ and grader/examples/ are up to date")
+                return 0
+            for fresh, committed in pairs:
+                if committed.exists():
+                    shutil.rmtree(committed)
+                shutil.copytree(fresh, committed)
+            print(f"released {', '.join(assignment_ids())}; "
+                  f"{len(stale)} file(s) changed" + (":\n  " + "\n  ".join(stale) if stale else ""))
+    except GradingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
