@@ -38,7 +38,7 @@ lab: venv
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) course/00_welcome.ipynb
 
 test: venv
-	GANCOURSE_PROFILE=ci $(VPY) -m pytest $(PYTEST_ARGS)
+	GANCOURSE_PROFILE=ci $(VPY) -m pytest --nbval-lax tests course $(PYTEST_ARGS)
 
 release: venv
 	$(VPY) -m grader.release

@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,22 +73,35 @@ def _bundled_mnist() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _bundled_split(split: str) -> tuple[np.ndarray, np.ndarray]:
-    """Fixed class-balanced split: per class, a seeded permutation; first 400 train, rest test."""
+    """Fixed class-balanced split: per class, a seeded permutation; first 400 train, rest test.
+
+    The order is interleaved in blocks of ten holding one image of each digit (in a random order
+    inside the block), so every prefix of length 10k has exactly k images of each digit.
+    """
     images, labels = _bundled_mnist()
     rng = np.random.default_rng(20141203)  # fixed forever: the split must never change
-    train_idx, test_idx = [], []
+    per_class = []
     for digit in range(NUM_CLASSES):
         idx = rng.permutation(np.flatnonzero(labels == digit))
-        train_idx.append(idx[:BUNDLED_TRAIN_PER_CLASS])
-        test_idx.append(idx[BUNDLED_TRAIN_PER_CLASS:])
-    chosen = np.concatenate(train_idx if split == "train" else test_idx)
-    chosen = np.random.default_rng(1998).permutation(chosen)  # interleave the classes
+        per_class.append(idx[:BUNDLED_TRAIN_PER_CLASS] if split == "train"
+                         else idx[BUNDLED_TRAIN_PER_CLASS:])
+    blocks = np.stack(per_class, axis=1)  # (images per class, 10): row r = r-th image of each digit
+    blocks = rng.permuted(blocks, axis=1)  # shuffle the digits inside every block
+    chosen = blocks.ravel()
     return images[chosen], labels[chosen]
 
 
 def keras_mnist_cache() -> Path:
-    """Where ``keras.datasets.mnist.load_data`` keeps its copy (honours ``KERAS_HOME``)."""
-    home = os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras"))
+    """Where ``keras.datasets.mnist.load_data`` keeps its copy.
+
+    Keras fixes its folder when it is imported (``$KERAS_HOME``, else ``~/.keras``, else
+    ``/tmp/.keras`` when the home folder is not writable); once Keras is imported, ask it.
+    """
+    keras_config = sys.modules.get("keras.src.backend.config")
+    if keras_config is not None and hasattr(keras_config, "keras_home"):
+        home = keras_config.keras_home()
+    else:
+        home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
     return Path(home) / "datasets" / "mnist.npz"
 
 
@@ -121,6 +135,7 @@ def load_mnist(
     split: str = "train",
     *,
     n: int | None = None,
+    limit: int | None = None,
     digits: list[int] | tuple[int, ...] | None = None,
     source: str = "auto",
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -162,6 +177,13 @@ def load_mnist(
                    if resolved == "bundled" else ".")
             )
         images, labels = images[:n], labels[:n]
+    if limit is not None:
+        if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit <= 0:
+            raise ValueError(f"limit must be a positive int, got {limit!r}")
+        if limit > len(images):
+            print(f"note: {len(images)} {resolved} MNIST {split} images available, "
+                  f"fewer than the {limit} asked for; using all of them.")
+        images, labels = images[:limit], labels[:limit]
     return np.array(images, dtype=np.uint8), np.array(labels, dtype=np.int64)
 
 
@@ -303,7 +325,7 @@ def make_dataset(
 # --------------------------------------------------------------------------------------------
 # 2-D toy distributions
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: it holds an array
 class GaussianMixture2D:
     """An equal-weight mixture of isotropic 2-D Gaussians: ``centers`` (K, 2), common ``std``.
 
@@ -317,12 +339,13 @@ class GaussianMixture2D:
     name: str = "mixture"
 
     def __post_init__(self) -> None:
-        c = np.asarray(self.centers, dtype=np.float64)
+        c = np.array(self.centers, dtype=np.float64)  # a private copy: never alias the caller's
         if c.ndim != 2 or c.shape[1] != 2 or len(c) == 0:
             raise ValueError(f"centers must have shape (K, 2), got {c.shape}")
         if not np.isfinite(c).all():
             raise ValueError("centers must be finite")
-        if not (np.isfinite(self.std) and self.std > 0):
+        if (isinstance(self.std, bool) or not isinstance(self.std, (int, float, np.floating))
+                or not (np.isfinite(self.std) and self.std > 0)):
             raise ValueError(f"std must be a positive number, got {self.std!r}")
         c.setflags(write=False)
         object.__setattr__(self, "centers", c)
@@ -362,8 +385,8 @@ class GaussianMixture2D:
 
 def ring_of_gaussians(modes: int = 8, radius: float = 2.0, std: float = 0.02) -> GaussianMixture2D:
     """``modes`` Gaussians evenly spaced on a circle (the unrolled-GAN benchmark: 8, r=2, std 0.02)."""
-    if modes < 1:
-        raise ValueError(f"modes must be >= 1, got {modes}")
+    if isinstance(modes, bool) or not isinstance(modes, (int, np.integer)) or modes < 1:
+        raise ValueError(f"modes must be an int >= 1, got {modes!r}")
     angles = 2 * np.pi * np.arange(modes) / modes
     centers = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
     return GaussianMixture2D(centers, std, name=f"ring{modes}")
@@ -371,8 +394,8 @@ def ring_of_gaussians(modes: int = 8, radius: float = 2.0, std: float = 0.02) ->
 
 def grid_of_gaussians(side: int = 5, spacing: float = 2.0, std: float = 0.05) -> GaussianMixture2D:
     """``side`` x ``side`` Gaussians on a square grid centred at 0 (the 5x5, spacing 2, std 0.05 benchmark)."""
-    if side < 1:
-        raise ValueError(f"side must be >= 1, got {side}")
+    if isinstance(side, bool) or not isinstance(side, (int, np.integer)) or side < 1:
+        raise ValueError(f"side must be an int >= 1, got {side!r}")
     ticks = spacing * (np.arange(side) - (side - 1) / 2)
     xx, yy = np.meshgrid(ticks, ticks)
     centers = np.stack([xx.ravel(), yy.ravel()], axis=1)

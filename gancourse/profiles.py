@@ -45,7 +45,7 @@ class Profile:
 def _validated(p: Profile) -> Profile:
     for field in dataclasses.fields(p):
         value = getattr(p, field.name)
-        if field.type == "int" and (not isinstance(value, int) or value <= 0):
+        if field.type == "int" and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
             raise ValueError(f"profile {p.name!r}: {field.name} must be a positive int, got {value!r}")
     return p
 

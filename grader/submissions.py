@@ -48,7 +48,7 @@ def answer_cells(nb) -> dict[str, object]:
             if nbgrader_meta(c).get("solution") and not nbgrader_meta(c).get("grade")}
 
 
-def test_cells(nb) -> dict[str, float]:
+def graded_cells(nb) -> dict[str, float]:
     """Autograded test cells of a notebook: grade_id -> points."""
     return {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c).get("points", 0)) for c in nb.cells
             if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
@@ -104,7 +104,7 @@ def example_submissions(assignment: str, release_dir: Path) -> tuple[dict[str, d
     for name in notebooks(assignment):
         source, release = read(SOLUTIONS / assignment / name), read(release_dir / name)
         answers = solution_answers(source)
-        tests = test_cells(source)
+        tests = graded_cells(source)
         subs["example_full"][name] = fill_answers(release, answers)
         subs["example_partial"][name] = fill_answers(
             release, {k: v for k, v in answers.items() if k in filled})
@@ -154,7 +154,7 @@ def load_mutants(assignment: str, root: Path = MUTANTS) -> list[Mutant]:
     for name in notebooks(assignment):
         nb = read(SOLUTIONS / assignment / name)
         source_cells.update(answer_cells(nb))
-        source_tests.update(test_cells(nb))
+        source_tests.update(graded_cells(nb))
     mutants = []
     for path in sorted((root / assignment).glob("*.py")):
         header: dict[str, str] = {}

@@ -1,0 +1,32 @@
+"""Static checks of every notebook: valid, stripped, course kernel, profile shown first.
+
+(Execution is checked elsewhere: nbval runs course/ and the grading tests run solutions/.)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((REPO / "course").glob("*.ipynb")) + sorted((REPO / "solutions").glob("*/*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert (REPO / "course" / "00_welcome.ipynb") in NOTEBOOKS
+    assert any(p.parent.parent.name == "solutions" for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_notebook_is_valid_stripped_and_shows_profile(path):
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code, "a notebook without code"
+    for c in code:
+        assert c.outputs == [] and c.execution_count is None, "commit notebooks without outputs"
+    first = code[0].source
+    assert "import gancourse" in first and "show_profile()" in first, \
+        "the first code cell must print the active profile (gancourse.show_profile())"
