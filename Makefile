@@ -18,6 +18,8 @@ ASSIGNMENT  ?=
 OUT         ?=
 LAB_ARGS    ?=
 PYTEST_ARGS ?=
+# Jupyter refuses to run as root (containers, CI) unless told to.
+ROOT_FLAG   := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
@@ -35,7 +37,9 @@ $(STAMP): pyproject.toml requirements.lock tools/bootstrap.sh
 	@touch $@
 
 lab: venv
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) course/00_welcome.ipynb
+	@# also offer the course kernel to other front ends (VS Code, a system-wide JupyterLab)
+	@$(VPY) -m ipykernel install --user --name gancourse --display-name "Python 3 (gancourse)" >/dev/null
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(LAB_ARGS) course/00_welcome.ipynb
 
 test: venv
 	GANCOURSE_PROFILE=ci $(VPY) -m pytest --nbval-lax tests course $(PYTEST_ARGS)

@@ -1,0 +1,69 @@
+"""`make lab` starts a JupyterLab server that shows the course (checked over its REST API)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.load(r)
+
+
+def test_make_lab_serves_the_course(tmp_path):
+    port, token = free_port(), "course-test-token"
+    env = dict(os.environ,
+               JUPYTER_DATA_DIR=str(tmp_path / "data"),  # kernelspec goes here, not ~
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={token}"
+    log = open(tmp_path / "lab.log", "w")
+    proc = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], cwd=REPO,
+                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                course = get_json(f"{base}/api/contents/course?token={token}")
+                break
+            except OSError:
+                assert proc.poll() is None, (tmp_path / "lab.log").read_text()[-3000:]
+                assert time.monotonic() < deadline, "JupyterLab did not answer within 120 s"
+                time.sleep(1)
+        names = {item["name"] for item in course["content"]}
+        assert "00_welcome.ipynb" in names
+        root = {item["name"] for item in get_json(f"{base}/api/contents?token={token}")["content"]}
+        assert {"course", "assignments", "README.md"} <= root
+        kernels = get_json(f"{base}/api/kernelspecs?token={token}")["kernelspecs"]
+        assert {"python3", "gancourse"} <= set(kernels)
+        assert (tmp_path / "data" / "kernels" / "gancourse" / "kernel.json").is_file()
+        extensions = get_json(f"{base}/lab/api/extensions?token={token}")
+        nbgrader = [e for e in extensions if e["name"] == "@jupyter/nbgrader"]
+        assert nbgrader and nbgrader[0]["enabled"], "the nbgrader lab extension is not enabled"
+        opened = (tmp_path / "lab.log").read_text()
+        assert "nbgrader.server_extensions.validate_assignment | extension was successfully loaded" in opened
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
