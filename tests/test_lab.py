@@ -56,7 +56,7 @@ def test_make_lab_serves_the_course(tmp_path):
         assert {"python3", "gancourse"} <= set(kernels)
         assert (tmp_path / "data" / "kernels" / "gancourse" / "kernel.json").is_file()
         extensions = get_json(f"{base}/lab/api/extensions?token={token}")
-        nbgrader = [e for e in extensions if e["name"] == "@jupyter/nbgrader"]
+        nbgrader = [e for e in extensions if e["name"] == "jupyter-nbgrader"]  # @jupyter/nbgrader
         assert nbgrader and nbgrader[0]["enabled"], "the nbgrader lab extension is not enabled"
         opened = (tmp_path / "lab.log").read_text()
         assert "nbgrader.server_extensions.validate_assignment | extension was successfully loaded" in opened
