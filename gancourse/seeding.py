@@ -7,15 +7,16 @@ import random
 import numpy as np
 
 
-def seed_everything(seed: int, deterministic_ops: bool = False) -> np.random.Generator:
+def seed_everything(seed: int, deterministic_ops: bool | None = None) -> np.random.Generator:
     """Seed ``random``, NumPy's global state and TensorFlow/Keras; return a fresh NumPy Generator.
 
     Args:
         seed: a non-negative int below 2**32.
         deterministic_ops: also make TensorFlow ops deterministic
-            (``tf.config.experimental.enable_op_determinism``).  Slower on GPUs; the grader and
-            the tests turn it on so that the same submission always gets the same score.  It
-            cannot be turned off again in the same process.
+            (``tf.config.experimental.enable_op_determinism``), so that the same submission
+            always gets the same score.  ``None`` (default) turns it on exactly while nbgrader
+            executes the notebook (``NBGRADER_EXECUTION`` set: validating or grading).  Slower
+            on GPUs, and it cannot be turned off again in the same process.
 
     Returns:
         ``np.random.default_rng(seed)``, for code that prefers an explicit generator.
@@ -30,6 +31,8 @@ def seed_everything(seed: int, deterministic_ops: bool = False) -> np.random.Gen
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)  # seeds python, numpy and the TF backend
+    if deterministic_ops is None:
+        deterministic_ops = bool(os.environ.get("NBGRADER_EXECUTION"))
     if deterministic_ops:
         tf.config.experimental.enable_op_determinism()
     return np.random.default_rng(seed)

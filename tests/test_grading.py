@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -137,3 +138,19 @@ def test_grade_rejects_bad_input(tmp_path):
         grade(tmp_path / "subs", tmp_path / "out", verbose=False)
     with pytest.raises(GradingError, match="unknown assignment"):
         grade(tmp_path / "subs", tmp_path / "out", ["a99"], verbose=False)
+
+
+@pytest.mark.parametrize("student, passes", [("example_full", True), ("example_empty", False)])
+def test_validate_button(tmp_path, student, passes):
+    """What the student's Validate button runs: the visible tests, in the ci profile."""
+    a = ALL[0]
+    nb = tmp_path / notebooks(a)[0]
+    shutil.copyfile(EXAMPLES / student / a / nb.name, nb)
+    env = {k: v for k, v in os.environ.items() if k != "GANCOURSE_PROFILE"}
+    env["PATH"] = str(Path(sys.executable).parent) + ":" + env.get("PATH", "")
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", "validate", nb.name], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=600)
+    out = proc.stdout + proc.stderr
+    assert ("Success! Your notebook passes all the tests." in out) == passes, out[-3000:]
+    if not passes:
+        assert "NotImplementedError" in out

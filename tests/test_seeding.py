@@ -118,9 +118,16 @@ def test_deterministic_ops_flag_in_subprocess():
         "print('after flag:', config.is_op_determinism_enabled())\n"
     )
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    env.pop("NBGRADER_EXECUTION", None)
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "before: False" in result.stdout
     assert "after default: False" in result.stdout
     assert "after flag: True" in result.stdout
+    # While nbgrader executes a notebook the default turns determinism on.
+    graded = subprocess.run([sys.executable, "-c", code], cwd=REPO,
+                            env=dict(env, NBGRADER_EXECUTION="autograde"),
+                            capture_output=True, text=True, timeout=180)
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    assert "before: False" in graded.stdout and "after default: True" in graded.stdout
