@@ -35,6 +35,7 @@ _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 #: Answer cells the "partial" example student completes, per assignment.
 PARTIAL_ANSWERS: dict[str, tuple[str, ...]] = {
     "a0_data": ("sample_latent", "scale_images", "unscale_images"),
+    "a1_theory": ("kl_divergence", "js_divergence", "kl_gaussian"),
 }
 
 

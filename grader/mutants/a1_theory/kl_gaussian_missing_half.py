@@ -1,0 +1,7 @@
+# cell: kl_gaussian
+# kills: test_kl_gaussian
+# why: drops the constant -1/2, so KL(p || p) = 1/2 instead of 0
+def kl_gaussian(mu1, sigma1, mu2, sigma2):
+    if not (sigma1 > 0 and sigma2 > 0):
+        raise ValueError("standard deviations must be positive")
+    return float(np.log(sigma2 / sigma1) + (sigma1**2 + (mu1 - mu2) ** 2) / (2 * sigma2**2))

@@ -1,0 +1,11 @@
+# cell: kl_divergence
+# kills: test_kl_divergence_values
+# why: computes KL(q || p): the arguments are swapped
+def kl_divergence(p, q):
+    p, q = np.asarray(q, dtype=float), np.asarray(p, dtype=float)
+    if p.shape != q.shape or np.any(p < 0) or np.any(q < 0) or abs(p.sum() - 1) > 1e-6 or abs(q.sum() - 1) > 1e-6:
+        raise ValueError("invalid distributions")
+    s = p > 0
+    if np.any(q[s] == 0):
+        return float("inf")
+    return float(np.sum(p[s] * np.log(p[s] / q[s])))
