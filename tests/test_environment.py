@@ -84,3 +84,22 @@ def test_make_targets_and_ci_entry_point():
     readme = (REPO / "README.md").read_text()
     for cmd in ("make lab", "make test", "make release", "make grade"):
         assert cmd in readme, f"README does not document `{cmd}`"
+
+
+def test_bootstrap_explains_a_missing_or_wrong_python(tmp_path):
+    import subprocess
+
+    def run(python: str):
+        return subprocess.run(["bash", str(REPO / "tools" / "bootstrap.sh")], cwd=REPO,
+                              env={"PATH": "/usr/bin:/bin", "PYTHON": python,
+                                   "VENV": str(tmp_path / "venv")},
+                              capture_output=True, text=True, timeout=60)
+
+    missing = run(str(tmp_path / "no-such-python"))
+    assert missing.returncode == 1 and "not found" in missing.stderr
+    fake = tmp_path / "python-3.9"
+    fake.write_text("#!/bin/sh\nexec " + sys.executable + " -c 'import sys; sys.exit(\"error: Python 3.9 found\")'\n")
+    fake.chmod(0o755)
+    old = run(str(fake))
+    assert old.returncode != 0 and "Python 3.9" in old.stderr
+    assert not (tmp_path / "venv").exists(), "no environment is created with a wrong Python"

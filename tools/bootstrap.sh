@@ -8,7 +8,7 @@ VENV="${VENV:-.venv}"
 EXTRAS="${EXTRAS:-}"
 
 if ! command -v "$PYTHON" >/dev/null 2>&1; then
-  echo "error: no Python interpreter found (looked for python3.11, python3). Install Python 3.11." >&2
+  echo "error: Python interpreter '$PYTHON' not found. Install Python 3.11, or point to it: make PYTHON=/path/to/python3.11 ..." >&2
   exit 1
 fi
 "$PYTHON" - <<'PY'
@@ -23,7 +23,12 @@ PY
 
 if [ ! -x "$VENV/bin/python" ]; then
   echo ">> creating $VENV with $("$PYTHON" --version)"
-  "$PYTHON" -m venv "$VENV"
+  "$PYTHON" -m venv "$VENV" || {
+    rm -rf "$VENV"
+    echo "error: '$PYTHON -m venv' failed. On Debian/Ubuntu install the venv module first:" >&2
+    echo "       sudo apt install python3.11-venv   (or use conda: see README)" >&2
+    exit 1
+  }
 fi
 
 spec="."
