@@ -109,6 +109,8 @@ def wasserstein1_1d(u_values, v_values, u_weights=None, v_weights=None) -> float
     vw = np.ones_like(v) if v_weights is None else np.asarray(v_weights, dtype=np.float64)
     if uw.shape != u.shape or vw.shape != v.shape:
         raise ValueError("weights must have the same shape as their values")
+    if not (np.isfinite(uw).all() and np.isfinite(vw).all()):
+        raise ValueError("weights must be finite")
     if (uw < 0).any() or (vw < 0).any() or uw.sum() <= 0 or vw.sum() <= 0:
         raise ValueError("weights must be non-negative with a positive sum")
     grid = np.unique(np.concatenate([u, v]))
