@@ -6,6 +6,10 @@ Importing ``gancourse`` is cheap (no TensorFlow); the submodules import what the
 * :mod:`gancourse.seeding`  - one call to make a run reproducible
 * :mod:`gancourse.data`     - offline-first MNIST, 2-D toy distributions, scaling, tf.data pipelines
 * :mod:`gancourse.viz`      - image grids, loss curves, 2-D sample and density plots
+* :mod:`gancourse.divergences` - KL, JS (discrete), closed-form Gaussian KL, 1-D Wasserstein-1
+* :mod:`gancourse.games`    - Nash equilibria of small games, gradient dynamics on min_x max_y xy
+* :mod:`gancourse.metrics`  - FID, classifier score (IS), KID, precision/recall, mode coverage
+* :mod:`gancourse.testing`  - helpers for assignment test cells
 """
 import os as _os
 

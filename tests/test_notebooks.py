@@ -30,3 +30,14 @@ def test_notebook_is_valid_stripped_and_shows_profile(path):
     first = code[0].source
     assert "import gancourse" in first and "show_profile()" in first, \
         "the first code cell must print the active profile (gancourse.show_profile())"
+
+
+def test_welcome_course_map_matches_the_repository():
+    import re
+
+    nb = nbformat.read(str(REPO / "course" / "00_welcome.ipynb"), as_version=4)
+    table = next(c.source for c in nb.cells if c.source.startswith("## The course map"))
+    available = set(re.findall(r"`((?:course|assignments)/[^`]+)`[^\n]*\| available \|", table))
+    existing = {f"course/{p.name}" for p in (REPO / "course").glob("*.ipynb")}
+    existing |= {f"assignments/{p.name}" for p in (REPO / "assignments").iterdir() if p.is_dir()}
+    assert available == existing, "update the course map in course/00_welcome.ipynb"
