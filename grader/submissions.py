@@ -36,6 +36,7 @@ _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 PARTIAL_ANSWERS: dict[str, tuple[str, ...]] = {
     "a0_data": ("sample_latent", "scale_images", "unscale_images"),
     "a1_theory": ("kl_divergence", "js_divergence", "kl_gaussian"),
+    "a_eval": ("frechet_distance",),
 }
 
 
