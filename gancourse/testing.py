@@ -42,12 +42,16 @@ def _global_names(code) -> set[str]:
     return names
 
 
-def assert_raises(exc: type[BaseException], fn: Callable, *args: Any, **kwargs: Any) -> BaseException:
-    """Call ``fn(*args, **kwargs)`` and fail unless it raises ``exc``; returns the exception."""
+def assert_raises(exc: type[BaseException], fn: Callable, *args: Any, **kwargs: Any) -> None:
+    """Call ``fn(*args, **kwargs)`` and fail unless it raises ``exc``.
+
+    Returns None on purpose: a test cell's last expression must not display a value, because
+    nbgrader reads a number shown by a test cell as partial credit.
+    """
     try:
         fn(*args, **kwargs)
-    except exc as err:
-        return err
+    except exc:
+        return None
     shown = ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()])
     name = getattr(fn, "__name__", repr(fn))
     raise AssertionError(f"{name}({shown}) should raise {exc.__name__}")

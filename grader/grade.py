@@ -13,9 +13,14 @@ workspace's gradebook), copies the submissions in, runs ``nbgrader autograde`` (
 Results go to ``OUT`` (default ``grades/<UTC time>/``), which must not exist yet or be empty,
 so earlier results are never overwritten:
 
-* ``grades.csv``          nbgrader's export: one row per student and assignment
+* ``grades.csv``          one row per student and assignment: score, max_score, status
+                          (``graded`` or ``error``) and, for errors, why (corrupt notebook,
+                          missing notebook, kernel died): such submissions score 0 and the
+                          other students are graded as usual
+* ``nbgrader_export.csv`` nbgrader's own export of the gradebook
 * ``cells.csv``           per test cell: student, assignment, notebook, cell, score, max_score
-* ``feedback/<student>/<assignment>/*.html``   what the student gets back
+* ``feedback/<student>/<assignment>/*.html``   what the student gets back (``grading_error.txt``
+                          for a submission that could not be graded)
 * ``autograded/``         the executed notebooks, for regrading disputes
 * ``gradebook.db``        the workspace's gradebook
 
@@ -48,7 +53,8 @@ class GradeReport:
     totals: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     #: (student, assignment, cell) -> (score, max_score)
     cells: dict[tuple[str, str, str], tuple[float, float]] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
+    #: (student, assignment) -> why the submission could not be graded (it scores 0)
+    problems: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def score(self, student: str, assignment: str) -> float:
         return self.totals[(student, assignment)][0]
@@ -95,6 +101,13 @@ def _copy_submission(src: Path, dest: Path) -> None:
             shutil.copyfile(path, dest / rel)
 
 
+def _max_score(ws: Workspace, assignment: str) -> float:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{ws.root / 'gradebook.db'}", "gancourse") as gb:
+        return float(gb.find_assignment(assignment).max_score)
+
+
 def _read_gradebook(ws: Workspace, report: GradeReport, assignments: list[str]) -> None:
     from nbgrader.api import Gradebook
 
@@ -106,6 +119,43 @@ def _read_gradebook(ws: Workspace, report: GradeReport, assignments: list[str]) 
                     for grade in nb.grades:
                         report.cells[(sub.student_id, assignment, grade.name)] = (
                             grade.score, grade.max_score)
+
+
+#: Exceptions in nbgrader's log and what they mean for the student.
+_FAILURES = (
+    ("NotJSONError", "the notebook file is corrupted (not valid notebook JSON); submit the .ipynb "
+                     "file saved by Jupyter"),
+    ("JSONDecodeError", "the notebook file is corrupted (not valid JSON)"),
+    ("NotebookValidationError", "the notebook file is not a valid Jupyter notebook"),
+    ("UnicodeDecodeError", "the notebook file is not UTF-8 text"),
+    ("DeadKernelError", "the Python kernel died while running the notebook (for example a call "
+                        "to os._exit, a crash, or running out of memory)"),
+    ("CellTimeoutError", "a cell ran past the time limit"),
+)
+
+
+def _failed_students(log: str, assignment: str) -> dict[str, str]:
+    """Students whose submission nbgrader could not process, with a reason from its log."""
+    failed = re.findall(rf"error processing assignment '{re.escape(assignment)}' for student "
+                        r"'([^']+)'", log)
+    # the log is a sequence of per-student blocks, each opened by "Creating/updating student"
+    blocks = re.split(r"Creating/updating student with ID '", log)
+    reasons = {}
+    for student in failed:
+        block = next((b for b in blocks if b.startswith(student + "'")), "")
+        reason = next((why for exc, why in _FAILURES if exc in block), None)
+        if reason is None:
+            errors = re.findall(r"^\s*(\w+(?:Error|Exception)\b.*)$", block, re.M)
+            reason = "nbgrader could not process it" + (f" ({errors[-1][:200]})" if errors else "")
+        reasons[student] = reason
+    return reasons
+
+
+def _write_problem_feedback(folder: Path, assignment: str, reason: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "grading_error.txt").write_text(
+        f"Your submission for {assignment} could not be graded: {reason}.\n"
+        "It scores 0. Fix the problem and resubmit, or ask your instructor.\n")
 
 
 def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
@@ -127,15 +177,42 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
         for assignment, students in found.items():
             if verbose:
                 print(f"== {assignment}: {len(students)} submission(s)", flush=True)
-            ws.release(assignment)
+            released = ws.release(assignment)
+            expected = sorted(p.name for p in released.glob("*.ipynb"))
             for student in students:
                 _copy_submission(submissions / student / assignment,
                                  ws.root / "submitted" / student / assignment)
-            ws.nbgrader("autograde", assignment, "--force")
-            ws.nbgrader("generate_feedback", assignment, "--force")
+                missing = [n for n in expected
+                           if not (ws.root / "submitted" / student / assignment / n).is_file()]
+                if missing:
+                    report.problems[(student, assignment)] = (
+                        f"the submission has no {', '.join(missing)} (the notebook must keep "
+                        "its released name)")
+            # nbgrader grades every other submission when one fails, then exits 1: that is
+            # not an error of the pipeline, so read which students failed from its log.
+            log = ws.nbgrader("autograde", assignment, "--force", check=False).stdout
+            for student, reason in _failed_students(log, assignment).items():
+                report.problems.setdefault((student, assignment), reason)
+            ws.nbgrader("generate_feedback", assignment, "--force", check=False)
         _read_gradebook(ws, report, list(found))
+        for (student, assignment), reason in report.problems.items():
+            max_score = _max_score(ws, assignment)
+            report.totals[(student, assignment)] = (0.0, max_score)
+            _write_problem_feedback(ws.root / "feedback" / student / assignment, assignment, reason)
+        graded_without_feedback = [
+            key for key in report.totals if key not in report.problems
+            and not any((ws.root / "feedback" / key[0] / key[1]).glob("*.html"))]
+        if graded_without_feedback:
+            raise GradingError(f"nbgrader wrote no feedback for {graded_without_feedback}")
         out.mkdir(parents=True, exist_ok=True)
-        ws.nbgrader("export", "--to", str(out / "grades.csv"))
+        ws.nbgrader("export", "--to", str(out / "nbgrader_export.csv"))
+        with open(out / "grades.csv", "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["student_id", "assignment", "score", "max_score", "status", "message"])
+            for (student, assignment), (score, max_score) in sorted(report.totals.items()):
+                problem = report.problems.get((student, assignment))
+                w.writerow([student, assignment, score, max_score,
+                            "error" if problem else "graded", problem or ""])
         with open(out / "cells.csv", "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["student_id", "assignment", "cell", "score", "max_score"])
@@ -149,7 +226,9 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
     if verbose:
         print(f"\n{'student':<28}{'assignment':<16}{'score':>12}")
         for (student, assignment), (score, max_score) in sorted(report.totals.items()):
-            print(f"{student:<28}{assignment:<16}{score:>6g} / {max_score:g}")
+            problem = report.problems.get((student, assignment))
+            print(f"{student:<28}{assignment:<16}{score:>6g} / {max_score:g}"
+                  + (f"   NOT GRADED: {problem}" if problem else ""))
         n = len(report.totals)
         print(f"\ngraded {n} submission(s) in {report.seconds:.1f} s "
               f"({60 * n / max(report.seconds, 1e-9):.1f} per minute); results in {out}")

@@ -177,6 +177,13 @@ def load_mutants(assignment: str, root: Path = MUTANTS) -> list[Mutant]:
     return mutants
 
 
+def full_submission(assignment: str, release_dir: Path = ASSIGNMENTS) -> dict[str, object]:
+    """{notebook name: notebook}: the release with every answer cell holding the solution."""
+    return {name: fill_answers(read(release_dir / assignment / name),
+                               solution_answers(read(SOLUTIONS / assignment / name)))
+            for name in notebooks(assignment)}
+
+
 def mutant_submission(mutant: Mutant, release_dir: Path = ASSIGNMENTS) -> dict[str, object]:
     """{notebook name: notebook}: the full solution with the mutant's cell replaced."""
     out = {}

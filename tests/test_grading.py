@@ -18,8 +18,8 @@ import nbformat
 import pytest
 
 from grader.grade import grade
-from grader.submissions import (EXAMPLES, answer_cells, load_mutants, mutant_submission,
-                                notebooks, solution_answers, fill_answers, read, graded_cells)
+from grader.submissions import (EXAMPLES, answer_cells, full_submission, graded_cells,
+                                load_mutants, mutant_submission, notebooks, read)
 from grader.workspace import ASSIGNMENTS, REPO, SOLUTIONS, GradingError, assignment_ids
 
 pytestmark = pytest.mark.slow
@@ -47,18 +47,12 @@ def write_submission(root: Path, student: str, assignment: str, nbs: dict) -> No
         nbformat.write(nb, str(folder / name))
 
 
-def full_solution(assignment: str) -> dict:
-    return {name: fill_answers(read(ASSIGNMENTS / assignment / name),
-                               solution_answers(read(SOLUTIONS / assignment / name)))
-            for name in notebooks(assignment)}
-
-
 @pytest.fixture(scope="module")
 def mutant_run(tmp_path_factory):
     subs = tmp_path_factory.mktemp("subs")
     for a in ALL:
         for copy in ("solution_1", "solution_2"):
-            write_submission(subs, copy, a, full_solution(a))
+            write_submission(subs, copy, a, full_submission(a))
         for m in load_mutants(a):
             write_submission(subs, m.student_id, a, mutant_submission(m))
     report = grade(subs, tmp_path_factory.mktemp("out") / "results", verbose=False)
