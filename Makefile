@@ -5,6 +5,7 @@
 #   make test       set up .venv and run every test
 #   make release    regenerate assignments/ (and the example submissions) from solutions/
 #   make grade      autograde SUBMISSIONS (default: the bundled examples) into grades/<time>/
+#   make mutants    grade every known-wrong answer; print killed / total per assignment
 #   make lock       re-resolve requirements.lock from pyproject.toml (maintainers only)
 
 SHELL       := /bin/bash
@@ -24,11 +25,11 @@ ROOT_FLAG   := $(if $(filter 0,$(shell id -u)),--allow-root)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
-.PHONY: venv lab test release grade lock clean-venv help
+.PHONY: venv lab test release grade mutants lock clean-venv help
 .DEFAULT_GOAL := help
 
 help:
-	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
+	@awk '/^#/ { sub(/^# ?/, ""); print; next } { exit }' Makefile
 
 venv: $(STAMP)
 
@@ -49,6 +50,9 @@ release: venv
 
 grade: venv
 	$(VPY) -m grader.grade --submissions "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(OUT),--out "$(OUT)")
+
+mutants: venv
+	$(VPY) -m grader.mutation $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
 
 lock:
 	@rm -rf build/lock-venv && "$(PYTHON)" -m venv build/lock-venv

@@ -9,17 +9,18 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from grader.grade import grade
-from grader.submissions import (EXAMPLES, answer_cells, full_submission, graded_cells,
-                                load_mutants, mutant_submission, notebooks, read)
+from grader.mutation import (SOLUTION_STUDENT, build_mutant_submissions, max_points, summarize,
+                             survivors, write_submission)
+from grader.submissions import EXAMPLES, answer_cells, full_submission, load_mutants, notebooks, read
 from grader.workspace import ASSIGNMENTS, REPO, SOLUTIONS, GradingError, assignment_ids
 
 pytestmark = pytest.mark.slow
@@ -35,28 +36,15 @@ def tree_digest(root: Path) -> str:
     return h.hexdigest()
 
 
-def max_points(assignment: str) -> float:
-    return sum(sum(graded_cells(read(SOLUTIONS / assignment / nb)).values())
-               for nb in notebooks(assignment))
-
-
-def write_submission(root: Path, student: str, assignment: str, nbs: dict) -> None:
-    folder = root / student / assignment
-    folder.mkdir(parents=True)
-    for name, nb in nbs.items():
-        nbformat.write(nb, str(folder / name))
-
-
 @pytest.fixture(scope="module")
 def mutant_run(tmp_path_factory):
+    """The solution (twice more, for determinism) and every mutant, graded in one run."""
     subs = tmp_path_factory.mktemp("subs")
+    build_mutant_submissions(subs, ALL)
     for a in ALL:
-        for copy in ("solution_1", "solution_2"):
+        for copy in ("solution_2", "solution_3"):
             write_submission(subs, copy, a, full_submission(a))
-        for m in load_mutants(a):
-            write_submission(subs, m.student_id, a, mutant_submission(m))
-    report = grade(subs, tmp_path_factory.mktemp("out") / "results", verbose=False)
-    return report
+    return grade(subs, tmp_path_factory.mktemp("out") / "results", verbose=False)
 
 
 def test_release_is_up_to_date():
@@ -78,8 +66,11 @@ def test_every_assignment_has_mutants_covering_every_answer_cell():
 def test_solution_scores_full_marks_deterministically(mutant_run, assignment):
     full = max_points(assignment)
     assert full > 0
-    assert mutant_run.score("solution_1", assignment) == full
-    assert mutant_run.score("solution_2", assignment) == full
+    for student in (SOLUTION_STUDENT, "solution_2", "solution_3"):
+        assert mutant_run.score(student, assignment) == full
+    cells = {k[2]: v for k, v in mutant_run.cells.items() if k[:2] == (SOLUTION_STUDENT, assignment)}
+    for student in ("solution_2", "solution_3"):
+        assert {k[2]: v for k, v in mutant_run.cells.items() if k[:2] == (student, assignment)} == cells
 
 
 @pytest.mark.parametrize("mutant", [m for a in ALL for m in load_mutants(a)],
@@ -87,9 +78,25 @@ def test_solution_scores_full_marks_deterministically(mutant_run, assignment):
 def test_mutant_loses_points(mutant_run, mutant):
     score, max_score = mutant_run.totals[(mutant.student_id, mutant.assignment)]
     assert score < max_score, f"mutant survived: {mutant.why}"
-    for cell in mutant.kills:
-        got, _ = mutant_run.cells[(mutant.student_id, mutant.assignment, cell)]
-        assert got == 0, f"{cell} should fail for a mutant that {mutant.why}"
+    assert not survivors(mutant_run, [mutant]), f"a test cell in {mutant.kills} kept its points"
+
+
+def test_mutation_score_table(mutant_run):
+    mutants = {a: load_mutants(a) for a in ALL}
+    table, ok = summarize(mutant_run, mutants)
+    assert ok, table
+    for a, ms in mutants.items():
+        assert re.search(rf"^{a}\s+{len(ms)} / {len(ms)}\s+{max_points(a):g} / {max_points(a):g}$",
+                         table, re.M), table
+    # a mutant that keeps its points is reported as a survivor and fails the score
+    a = ALL[0]
+    fake = dict(mutant_run.cells)
+    victim = mutants[a][0]
+    for cell in victim.kills:
+        fake[(victim.student_id, a, cell)] = (1.0, 1.0)
+    doctored = type(mutant_run)(out=mutant_run.out, seconds=0, totals=mutant_run.totals, cells=fake)
+    table, ok = summarize(doctored, {a: mutants[a]})
+    assert not ok and f"SURVIVED {victim.name}" in table
 
 
 def test_make_grade_on_bundled_examples(tmp_path):
