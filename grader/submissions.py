@@ -37,6 +37,7 @@ PARTIAL_ANSWERS: dict[str, tuple[str, ...]] = {
     "a0_data": ("sample_latent", "scale_images", "unscale_images"),
     "a1_theory": ("kl_divergence", "js_divergence", "kl_gaussian"),
     "a_eval": ("frechet_distance",),
+    "a2_vanilla_gan": ("sample_noise", "discriminator_loss", "generator_loss"),
 }
 
 

@@ -1,0 +1,14 @@
+# cell: train_step
+# kills: test_train_step_discriminator_update
+# why: the discriminator climbs its loss (gradients negated) instead of descending it
+def train_step(generator, discriminator, g_opt, d_opt, real_images, noise):
+    with tf.GradientTape() as tape:
+        d_loss = discriminator_loss(discriminator(real_images, training=True),
+                                    discriminator(generator(noise, training=True), training=True))
+    d_vars = discriminator.trainable_variables
+    d_opt.apply_gradients(zip([-g for g in tape.gradient(d_loss, d_vars)], d_vars))
+    with tf.GradientTape() as tape:
+        g_loss = generator_loss(discriminator(generator(noise, training=True), training=True))
+    g_vars = generator.trainable_variables
+    g_opt.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
+    return d_loss, g_loss

@@ -1,0 +1,15 @@
+# cell: train_step
+# kills: test_train_step_generator_update
+# why: the generator update draws new noise instead of reusing the given batch
+def train_step(generator, discriminator, g_opt, d_opt, real_images, noise):
+    with tf.GradientTape() as tape:
+        d_loss = discriminator_loss(discriminator(real_images, training=True),
+                                    discriminator(generator(noise, training=True), training=True))
+    d_vars = discriminator.trainable_variables
+    d_opt.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
+    fresh = tf.random.normal(tf.shape(noise))
+    with tf.GradientTape() as tape:
+        g_loss = generator_loss(discriminator(generator(fresh, training=True), training=True))
+    g_vars = generator.trainable_variables
+    g_opt.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
+    return d_loss, g_loss
