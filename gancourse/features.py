@@ -36,9 +36,7 @@ import functools
 import hashlib
 import json
 import os
-import platform
 import shlex
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -47,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from gancourse.data import IMAGE_SIZE, NUM_CLASSES, check_images, load_mnist, mnist_source, scale_images
+from gancourse.provenance import environment, file_sha256, git
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
@@ -249,14 +248,6 @@ def provenance_path(weights_path: str | os.PathLike) -> Path:
     return p.with_name(stem + ".json")
 
 
-def file_sha256(path: str | os.PathLike) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def load_feature_net(path: str | os.PathLike | None = None) -> FeatureNet:
     """The course's feature network, loaded from ``path`` (default: the committed weights).
 
@@ -309,47 +300,6 @@ def _resolve_out(out: str | os.PathLike | None) -> Path:
         raise ValueError(f"out must be a folder or a file name ending in '.weights.h5' "
                          f"(Keras' weights format), got {str(out)!r}")
     return p.resolve()
-
-
-def _git(*args: str) -> str | None:
-    repo = Path(__file__).resolve().parents[1]
-    try:
-        res = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return res.stdout.rstrip("\n") if res.returncode == 0 else None  # keep porcelain's leading blanks
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _environment() -> dict:
-    import keras
-    import tensorflow as tf
-
-    try:
-        affinity = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        affinity = os.cpu_count()
-    return {
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "numpy": np.__version__,
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu": _cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": affinity,
-        "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
-    }
 
 
 def _array_sha256(*arrays: np.ndarray) -> str:
@@ -456,8 +406,8 @@ def train(
     finally:
         tmp.unlink(missing_ok=True)
 
-    commit = (_git("rev-parse", "HEAD") or "").strip() or None
-    status = _git("status", "--porcelain")  # untracked files count: this script may be one
+    commit = (git("rev-parse", "HEAD") or "").strip() or None
+    status = git("status", "--porcelain")  # untracked files count: this script may be one
     script = Path(__file__).resolve()
     if command is None:
         shown = {k: v for k, v in dict(epochs=epochs, source=source, out=str(out) if out else None,
@@ -506,7 +456,7 @@ def train(
         "test_accuracy": test_acc,
         "wall_time_s": round(time.perf_counter() - t0, 1),
         "train_time_s": round(train_time, 1),
-        "environment": _environment(),
+        "environment": environment(),
         "git": {
             "commit": commit,
             "dirty": None if status is None else bool(status),

@@ -40,12 +40,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
 import json
 import os
-import platform
 import shlex
-import subprocess
 import sys
 import time
 import warnings
@@ -59,6 +56,7 @@ from scipy import ndimage
 
 from gancourse import metrics
 from gancourse.data import load_mnist
+from gancourse.provenance import cpu_model, environment, file_sha256, git
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "grader" / "reference"
@@ -551,55 +549,8 @@ def time_fid_10k(digits: Digits, net, seed: int, n: int = TIMING_N, repeats: int
 # --------------------------------------------------------------------------------------------
 # provenance
 # --------------------------------------------------------------------------------------------
-def _git(*args: str) -> str | None:
-    try:
-        res = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return res.stdout.rstrip("\n") if res.returncode == 0 else None
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def environment() -> dict:
-    """Library versions and hardware of this machine."""
-    import keras
-    import scipy
-    import tensorflow as tf
-
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        usable = os.cpu_count()
-    return {
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu": _cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": usable,
-        "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
-    }
-
-
 def provenance(net, argv: Sequence[str], wall_time_s: float, load_at_start: float | None = None) -> dict:
-    status = _git("status", "--porcelain")
+    status = git("status", "--porcelain")
     record_path = net.path.with_name(net.path.name.replace(".weights.h5", ".json"))
     return {
         "command": shlex.join([*SCRIPT_COMMAND.split(), *argv]),
@@ -607,11 +558,11 @@ def provenance(net, argv: Sequence[str], wall_time_s: float, load_at_start: floa
         "wall_time_s": round(wall_time_s, 1),
         "load_average_1min": {"start": load_at_start, "end": _load_average()},
         "git": {
-            "commit": _git("rev-parse", "HEAD"),
+            "commit": git("rev-parse", "HEAD"),
             "dirty": None if status is None else bool(status.strip()),
             "dirty_paths": None if status is None else sorted(
                 line[3:] for line in status.splitlines() if line.strip())[:100],
-            "script_sha256": _sha256(Path(__file__).resolve()),
+            "script_sha256": file_sha256(Path(__file__).resolve()),
         },
         "feature_net": {
             "weights": str(net.path.relative_to(REPO)) if net.path.is_relative_to(REPO) else str(net.path),

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from grader import calibrate_metrics as C
+from gancourse.provenance import cpu_model
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "grader" / "reference"
@@ -145,7 +146,7 @@ def test_rows_reproduce(record):
 
     n, seed = record["settings"]["n"], record["settings"]["seed"]
     env = record["provenance"]["environment"]
-    same_machine = (env["cpu"] == C._cpu_model() and env["platform"] == platform.platform())
+    same_machine = (env["cpu"] == cpu_model() and env["platform"] == platform.platform())
     rtol = 1e-3 if same_machine else 1e-2  # float round-off differs a little between CPUs
     digits = C.load_digits()
     net = load_feature_net()
