@@ -319,7 +319,13 @@ def make_dataset(
         ds = tf.data.Dataset.from_tensor_slices(x)
     if shuffle:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(int(batch_size), drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    ds = ds.batch(int(batch_size), drop_remainder=drop_remainder).prefetch(2)
+    # tf.data's autotuner wakes up at most every ~10 s and tearing down an iterator waits for
+    # it: every fit() over an autotuned dataset returned up to 10 s late (measured).  In-memory
+    # batches need no tuning.
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return ds.with_options(options)
 
 
 # --------------------------------------------------------------------------------------------

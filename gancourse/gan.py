@@ -43,8 +43,8 @@ Watching and evaluating a run:
   :class:`GAN`: it saves generator *and* discriminator weights in one file.
 * TensorBoard: ``keras.callbacks.TensorBoard(log_dir)`` logs the ``d_loss``, ``g_loss``,
   ``d_real`` and ``d_fake`` that ``train_step`` returns, like any other Keras metric.  It needs
-  the ``tensorboard`` package, which the course environment does not install (``pip install
-  tensorboard``); without it the callback fails with ``TBNotInstalledError``.
+  the ``tensorboard`` package (pinned by the course environment); open the logs with
+  ``tensorboard --logdir <log_dir>`` or the ``%tensorboard`` notebook magic.
 """
 from __future__ import annotations
 

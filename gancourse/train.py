@@ -306,12 +306,6 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
                               source=source)
     x_train = prepare_mnist(x_train_u8)
     ds = make_dataset(x_train, rec.batch_size, shuffle=True, seed=seed).repeat()
-    # tf.data's autotuner wakes up at most every ~10 s, and deleting the iterator at the end of
-    # fit() waits for it: each fit() call returned up to 10.24 s late (measured).  In-memory
-    # batches need no tuning.
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    ds = ds.with_options(options)
 
     try:
         if policy is not None:  # before building: layers take the policy that is global then

@@ -622,6 +622,13 @@ def test_labels_stay_paired():
     assert len(seen) == len(set(seen)) == (n // 32) * 32
 
 
+def test_make_dataset_does_not_autotune():
+    """An autotuned pipeline makes every fit() return up to ~10 s late (the tuner thread)."""
+    ds = make_dataset(np.zeros((16, 2), np.float32), 4)
+    assert ds.options().autotune.enabled is False
+    assert ds.repeat().options().autotune.enabled is False  # survives later transformations
+
+
 def test_batch_larger_than_data_without_drop_gives_one_batch():
     batches = _epoch(make_dataset(np.arange(5), 8, drop_remainder=False))
     assert len(batches) == 1 and sorted(batches[0].tolist()) == [0, 1, 2, 3, 4]

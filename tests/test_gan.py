@@ -520,6 +520,20 @@ def test_sample_grid_checkpoint_and_evaluation(tmp_path, real_batch):
     assert G.evaluate_generator(gan.generator, 200, real) == result  # fixed noise seed
 
 
+def test_tensorboard_logs_the_gan_metrics(tmp_path, real_batch):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    gan = _small_dcgan()
+    gan.fit(real_batch, batch_size=16, epochs=2, verbose=0,
+            callbacks=[keras.callbacks.TensorBoard(str(tmp_path / "tb"))])
+    events = EventAccumulator(str(tmp_path / "tb" / "train")).Reload()
+    tags = set(events.Tags()["tensors"]) | set(events.Tags()["scalars"])
+    assert {"epoch_d_loss", "epoch_g_loss", "epoch_d_real", "epoch_d_fake"} <= tags
+    steps = [e.step for e in events.Tensors("epoch_g_loss")] or \
+        [e.step for e in events.Scalars("epoch_g_loss")]
+    assert steps == [0, 1]
+
+
 @pytest.mark.filterwarnings("ignore:sigma1 @ sigma2:UserWarning")
 def test_fid_callback(real_batch):
     from gancourse.data import load_mnist
