@@ -14,21 +14,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
-
 from grader.grade import GradeReport, grade
 from grader.submissions import (Mutant, full_submission, graded_cells, load_mutants,
-                                mutant_submission, notebooks, read)
+                                mutant_submission, notebooks, read, write_submission_folder)
 from grader.workspace import SOLUTIONS, assignment_ids
 
 SOLUTION_STUDENT = "solution"
 
 
-def write_submission(root: Path, student: str, assignment: str, nbs: dict) -> None:
+def write_submission(root: Path, student: str, assignment: str, entries: dict) -> None:
     folder = root / student / assignment
-    folder.mkdir(parents=True)
-    for name, nb in nbs.items():
-        nbformat.write(nb, str(folder / name))
+    if folder.exists():
+        raise FileExistsError(f"{folder} exists")
+    write_submission_folder(folder, entries)
 
 
 def build_mutant_submissions(root: Path, assignments: list[str]) -> dict[str, list[Mutant]]:

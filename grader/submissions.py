@@ -15,6 +15,14 @@ A mutant file is plain Python with a header of ``# key: value`` lines::
     # why: divides by 255, so pixels land in [0, 1] instead of [-1, 1]
     def scale_images(images):
         ...
+
+Some assignments are submitted with files beside the notebook (a3_dcgan: the trained generator,
+``a3_generator.npz``).  The solution's files are the reference run's, in
+``grader/reference/<assignment>/submission/`` (written by the script that trains the
+reference, never by hand).  A mutant may replace them with an optional header line
+``# files: none`` (submit no files) or ``# files: <variant>`` (the files in
+``grader/reference/<assignment>/mutant_files/<variant>/``), and may leave every answer cell
+as the solution's with ``# cell: -``.
 """
 from __future__ import annotations
 
@@ -30,6 +38,7 @@ from grader.workspace import ASSIGNMENTS, REPO, SOLUTIONS, GradingError
 
 EXAMPLES = REPO / "grader" / "examples"
 MUTANTS = REPO / "grader" / "mutants"
+REFERENCE = REPO / "grader" / "reference"
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 #: Answer cells the "partial" example student completes, per assignment.
@@ -38,7 +47,32 @@ PARTIAL_ANSWERS: dict[str, tuple[str, ...]] = {
     "a1_theory": ("kl_divergence", "js_divergence", "kl_gaussian"),
     "a_eval": ("frechet_distance",),
     "a2_vanilla_gan": ("sample_noise", "discriminator_loss", "generator_loss"),
+    "a3_dcgan": ("slerp",),
 }
+
+
+def submission_files(assignment: str, variant: str | None = None) -> dict[str, bytes]:
+    """Files submitted beside the notebook: the solution's (``variant=None``), none
+    (``"none"``), or a mutant variant's; ``{file name: content}``."""
+    if variant == "none":
+        return {}
+    folder = (REFERENCE / assignment / "submission" if variant is None
+              else REFERENCE / assignment / "mutant_files" / variant)
+    if variant is not None and not folder.is_dir():
+        raise GradingError(f"no mutant files {folder}")
+    if not folder.is_dir():
+        return {}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def write_submission_folder(folder: Path, entries: dict[str, object]) -> None:
+    """Write notebooks (nbformat objects) and files (bytes) into ``folder`` (created)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in entries.items():
+        if isinstance(content, bytes):
+            (folder / name).write_bytes(content)
+        else:
+            nbformat.write(content, str(folder / name))
 
 
 def nbgrader_meta(cell) -> dict:
@@ -103,6 +137,7 @@ def example_submissions(assignment: str, release_dir: Path) -> tuple[dict[str, d
     """
     filled = PARTIAL_ANSWERS.get(assignment, ())
     subs: dict[str, dict[str, object]] = {s: {} for s in EXAMPLE_STUDENTS}
+    subs["example_full"].update(submission_files(assignment))
     expected = dict.fromkeys(EXAMPLE_STUDENTS, 0.0)
     for name in notebooks(assignment):
         source, release = read(SOLUTIONS / assignment / name), read(release_dir / name)
@@ -122,10 +157,7 @@ def write_examples(assignment: str, release_dir: Path, dest: Path = EXAMPLES) ->
     """(Re)write ``dest/<student>/<assignment>/`` and ``dest/expected_scores.json``."""
     subs, expected = example_submissions(assignment, release_dir)
     for student, nbs in subs.items():
-        folder = dest / student / assignment
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, nb in nbs.items():
-            nbformat.write(nb, str(folder / name))
+        write_submission_folder(dest / student / assignment, nbs)
     scores_path = dest / "expected_scores.json"
     scores = json.loads(scores_path.read_text()) if scores_path.is_file() else {}
     for student, score in expected.items():
@@ -144,6 +176,7 @@ class Mutant:
     kills: tuple[str, ...]
     why: str
     code: str
+    files: str | None = None  #: submitted files: None = the solution's, "none", or a variant
 
     @property
     def student_id(self) -> str:
@@ -162,32 +195,38 @@ def load_mutants(assignment: str, root: Path = MUTANTS) -> list[Mutant]:
     for path in sorted((root / assignment).glob("*.py")):
         header: dict[str, str] = {}
         lines = path.read_text().splitlines()
-        while lines and (m := re.match(r"^# (cell|kills|why): (.+)$", lines[0])):
+        while lines and (m := re.match(r"^# (cell|kills|why|files): (.+)$", lines[0])):
             header[m.group(1)] = m.group(2).strip()
             lines.pop(0)
         missing = {"cell", "kills", "why"} - set(header)
         if missing:
             raise GradingError(f"{path}: header lacks {sorted(missing)}")
         kills = tuple(k.strip() for k in header["kills"].split(","))
-        if header["cell"] not in source_cells:
+        if header["cell"] != "-" and header["cell"] not in source_cells:
             raise GradingError(f"{path}: no answer cell {header['cell']!r} in {assignment}")
         if not set(kills) <= set(source_tests):
             raise GradingError(f"{path}: unknown test cell(s) {sorted(set(kills) - set(source_tests))}")
-        mutants.append(Mutant(assignment, path.stem, header["cell"], kills, header["why"],
-                              "\n".join(lines).strip("\n")))
+        mutant = Mutant(assignment, path.stem, header["cell"], kills, header["why"],
+                        "\n".join(lines).strip("\n"), header.get("files"))
+        if mutant.files is not None:
+            submission_files(assignment, mutant.files)  # validates the variant
+        mutants.append(mutant)
     return mutants
 
 
 def full_submission(assignment: str, release_dir: Path = ASSIGNMENTS) -> dict[str, object]:
-    """{notebook name: notebook}: the release with every answer cell holding the solution."""
-    return {name: fill_answers(read(release_dir / assignment / name),
-                               solution_answers(read(SOLUTIONS / assignment / name)))
-            for name in notebooks(assignment)}
+    """{name: notebook or bytes}: the release with every answer cell holding the solution,
+    plus the solution's submitted files."""
+    out: dict[str, object] = {name: fill_answers(read(release_dir / assignment / name),
+                                                 solution_answers(read(SOLUTIONS / assignment / name)))
+                              for name in notebooks(assignment)}
+    out.update(submission_files(assignment))
+    return out
 
 
 def mutant_submission(mutant: Mutant, release_dir: Path = ASSIGNMENTS) -> dict[str, object]:
-    """{notebook name: notebook}: the full solution with the mutant's cell replaced."""
-    out = {}
+    """{name: notebook or bytes}: the full solution with the mutant's cell (and files) replaced."""
+    out: dict[str, object] = dict(submission_files(mutant.assignment, mutant.files))
     for name in notebooks(mutant.assignment):
         source = read(SOLUTIONS / mutant.assignment / name)
         answers = solution_answers(source)

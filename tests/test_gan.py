@@ -616,3 +616,55 @@ def test_cli_refuses_to_overwrite(tmp_path):
     assert train.default_out("dcgan", "laptop") == REPO / "grader" / "reference" / "dcgan-laptop"
     with pytest.raises(ValueError, match="model"):
         train.recipe("wgan", train.get_profile("ci"))
+
+
+# --------------------------------------------------------------------------------------------
+# weights files (assignment submissions)
+# --------------------------------------------------------------------------------------------
+def _tiny(width=3):
+    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(width),
+                             keras.layers.BatchNormalization(), keras.layers.Dense(2)])
+
+
+def test_weights_npz_roundtrip_includes_batchnorm_statistics(tmp_path):
+    a = _tiny()
+    a.set_weights([np.full(w.shape, i + 0.5, np.float32) for i, w in enumerate(a.get_weights())])
+    path = G.save_weights_npz(a, tmp_path / "sub" / "g")
+    assert path == tmp_path / "sub" / "g.npz" and path.is_file()
+    assert len(G.read_weights_npz(path)) == 8  # kernel, bias, gamma, beta, mean, var, kernel, bias
+    b = G.load_weights_npz(_tiny(), path)
+    for u, v in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(u, v)
+    assert not list(tmp_path.glob("sub/*partial*"))
+
+
+def test_weights_npz_never_overwrites_by_accident(tmp_path):
+    path = G.save_weights_npz(_tiny(), tmp_path / "g.npz")
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        G.save_weights_npz(_tiny(), path)
+    assert path.read_bytes() == before
+    G.save_weights_npz(_tiny(), path, overwrite=True)
+
+
+def test_weights_npz_rejects_other_architectures_and_bad_files(tmp_path):
+    path = G.save_weights_npz(_tiny(), tmp_path / "g.npz")
+    with pytest.raises(G.WeightsFileError, match="shape"):
+        G.load_weights_npz(_tiny(width=5), path)
+    fewer = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dense(2)])
+    with pytest.raises(G.WeightsFileError, match="8 arrays but .* 4 variables"):
+        G.load_weights_npz(fewer, path)
+    with pytest.raises(G.WeightsFileError, match="not found"):
+        G.load_weights_npz(_tiny(), tmp_path / "missing.npz")
+    (tmp_path / "junk.npz").write_bytes(b"not a zip file")
+    with pytest.raises(G.WeightsFileError, match="not a readable"):
+        G.read_weights_npz(tmp_path / "junk.npz")
+    np.savez(tmp_path / "foreign.npz", kernel=np.zeros(3))
+    with pytest.raises(G.WeightsFileError, match="save_weights_npz"):
+        G.read_weights_npz(tmp_path / "foreign.npz")
+    np.savez(tmp_path / "nan.npz", w000=np.array([np.nan], np.float32))
+    with pytest.raises(G.WeightsFileError, match="NaN"):
+        G.read_weights_npz(tmp_path / "nan.npz")
+    np.savez(tmp_path / "obj.npz", w000=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(G.WeightsFileError):
+        G.read_weights_npz(tmp_path / "obj.npz")  # pickled objects are never loaded
