@@ -49,10 +49,10 @@ release: venv
 	$(VPY) -m grader.release
 
 grade: venv
-	$(VPY) -m grader.grade --submissions "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(OUT),--out "$(OUT)")
+	$(VPY) -m grader.grade --submissions "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(OUT),--out "$(OUT)") $(if $(JOBS),--jobs "$(JOBS)")
 
 mutants: venv
-	$(VPY) -m grader.mutation $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
+	$(VPY) -m grader.mutation $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(JOBS),--jobs "$(JOBS)")
 
 lock:
 	@rm -rf build/lock-venv && "$(PYTHON)" -m venv build/lock-venv

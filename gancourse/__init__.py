@@ -9,6 +9,12 @@ Importing ``gancourse`` is cheap (no TensorFlow); the submodules import what the
 * :mod:`gancourse.divergences` - KL, JS (discrete), closed-form Gaussian KL, 1-D Wasserstein-1
 * :mod:`gancourse.games`    - Nash equilibria of small games, gradient dynamics on min_x max_y xy
 * :mod:`gancourse.metrics`  - FID, classifier score (IS), KID, precision/recall, mode coverage
+* :mod:`gancourse.features` - the MNIST feature network behind the course's classifier-FID
+* :mod:`gancourse.gan`      - losses on logits, dense/DCGAN builders, the ``GAN`` keras.Model,
+  callbacks (sample grids, FID, checkpoints), strict ``.npz`` weights files
+* :mod:`gancourse.train`    - ``python -m gancourse.train dcgan``: reference runs with provenance
+  (XLA, mixed precision, MirroredStrategy)
+* :mod:`gancourse.provenance` - git state, file hashes, CPU and library versions for artifacts
 * :mod:`gancourse.testing`  - helpers for assignment test cells
 """
 import os as _os

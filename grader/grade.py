@@ -1,14 +1,16 @@
 """Autograde a folder of submissions with the real nbgrader pipeline, in a clean workspace.
 
     python -m grader.grade --submissions DIR [--assignment ID ...] [--out DIR]
-    make grade [SUBMISSIONS=DIR] [ASSIGNMENT=ID] [OUT=DIR]
+    make grade [SUBMISSIONS=DIR] [ASSIGNMENT=ID] [OUT=DIR] [JOBS=N]
 
 ``DIR`` uses nbgrader's submitted layout: ``DIR/<student_id>/<assignment_id>/<notebook>.ipynb``
 (the default, ``grader/examples``, holds three example students).  For each assignment the
 pipeline: copies ``solutions/`` into a fresh temporary workspace, runs
 ``nbgrader generate_assignment`` there (which records the hidden tests and checksums in the
 workspace's gradebook), copies the submissions in, runs ``nbgrader autograde`` (ci profile) and
-``nbgrader generate_feedback``, and exports the grades.
+``nbgrader generate_feedback``, and exports the grades.  With ``--jobs N`` (default: one per
+CPU core) the submissions are split into N groups graded at the same time, each in its own
+workspace, and the N gradebooks are merged into one before anything is exported.
 
 Results go to ``OUT`` (default ``grades/<UTC time>/``), which must not exist yet or be empty,
 so earlier results are never overwritten:
@@ -37,6 +39,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,11 +161,91 @@ def _write_problem_feedback(folder: Path, assignment: str, reason: str) -> None:
         "It scores 0. Fix the problem and resubmit, or ask your instructor.\n")
 
 
+def _shards(found: dict[str, list[str]], jobs: int) -> list[dict[str, list[str]]]:
+    """Split the submissions into ``jobs`` groups of similar size (round robin per assignment)."""
+    shards: list[dict[str, list[str]]] = [{} for _ in range(jobs)]
+    i = 0
+    for assignment, students in found.items():
+        for student in students:
+            shards[i % jobs].setdefault(assignment, []).append(student)
+            i += 1
+    return [s for s in shards if s]
+
+
+def _autograde(ws: Workspace, found: dict[str, list[str]], submissions: Path,
+               verbose: bool) -> dict[tuple[str, str], str]:
+    """Release, copy in, autograde and write feedback for ``found`` in workspace ``ws``;
+    returns the submissions that could not be graded, with the reason."""
+    problems: dict[tuple[str, str], str] = {}
+    for assignment, students in found.items():
+        if verbose:
+            print(f"== {assignment}: {len(students)} submission(s)", flush=True)
+        released = ws.release(assignment)
+        expected = sorted(p.name for p in released.glob("*.ipynb"))
+        for student in students:
+            _copy_submission(submissions / student / assignment,
+                             ws.root / "submitted" / student / assignment)
+            missing = [n for n in expected
+                       if not (ws.root / "submitted" / student / assignment / n).is_file()]
+            if missing:
+                problems[(student, assignment)] = (
+                    f"the submission has no {', '.join(missing)} (the notebook must keep "
+                    "its released name)")
+        # nbgrader grades every other submission when one fails, then exits 1: that is
+        # not an error of the pipeline, so read which students failed from its log.
+        log = ws.nbgrader("autograde", assignment, "--force", check=False).stdout
+        for student, reason in _failed_students(log, assignment).items():
+            problems.setdefault((student, assignment), reason)
+        ws.nbgrader("generate_feedback", assignment, "--force", check=False)
+    return problems
+
+
+def _merge_gradebook(src: Path, dest: Path, assignments: list[str]) -> None:
+    """Copy every submission's grades and comments from gradebook ``src`` into ``dest``
+    (which holds the same released assignments)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{src}", "gancourse") as a, \
+            Gradebook(f"sqlite:///{dest}", "gancourse") as b:
+        for assignment in assignments:
+            for sub in a.assignment_submissions(assignment):
+                b.update_or_create_student(sub.student_id)
+                b.add_submission(assignment, sub.student_id, timestamp=sub.timestamp)
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        t = b.find_grade(g.name, nb.name, assignment, sub.student_id)
+                        t.auto_score, t.manual_score = g.auto_score, g.manual_score
+                        t.extra_credit, t.needs_manual_grade = g.extra_credit, g.needs_manual_grade
+                    for c in nb.comments:
+                        t = b.find_comment(c.name, nb.name, assignment, sub.student_id)
+                        t.auto_comment, t.manual_comment = c.auto_comment, c.manual_comment
+                b.db.commit()
+
+
+def _copy_tree_into(src: Path, dest: Path) -> None:
+    if src.is_dir():
+        shutil.copytree(src, dest, dirs_exist_ok=True)
+
+
+def default_jobs() -> int:
+    """Parallel grading jobs: one per CPU core available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS
+        return max(1, os.cpu_count() or 1)
+
+
 def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
-          verbose: bool = True) -> GradeReport:
-    """Run the whole pipeline; see the module docstring.  Returns the scores it wrote."""
+          verbose: bool = True, jobs: int = 1) -> GradeReport:
+    """Run the whole pipeline; see the module docstring.  Returns the scores it wrote.
+
+    ``jobs`` > 1 grades that many groups of submissions at the same time, each in its own
+    workspace (its own nbgrader process and kernel), then merges their gradebooks into one.
+    """
     start = time.monotonic()
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise GradingError(f"jobs must be a positive int, got {jobs!r}")
     found = discover(submissions, assignments)
     if out.exists() and any(out.iterdir()):
         raise GradingError(f"output folder {out} already holds results; choose a new --out "
@@ -173,27 +256,26 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     report = GradeReport(out=out, seconds=0.0)
     with tempfile.TemporaryDirectory(prefix="gancourse-grade-") as tmp:
-        ws = Workspace(Path(tmp) / "course")
-        for assignment, students in found.items():
+        shards = _shards(found, jobs)
+        if len(shards) == 1:
+            ws = Workspace(Path(tmp) / "course")
+            report.problems.update(_autograde(ws, found, submissions, verbose))
+        else:
             if verbose:
-                print(f"== {assignment}: {len(students)} submission(s)", flush=True)
-            released = ws.release(assignment)
-            expected = sorted(p.name for p in released.glob("*.ipynb"))
-            for student in students:
-                _copy_submission(submissions / student / assignment,
-                                 ws.root / "submitted" / student / assignment)
-                missing = [n for n in expected
-                           if not (ws.root / "submitted" / student / assignment / n).is_file()]
-                if missing:
-                    report.problems[(student, assignment)] = (
-                        f"the submission has no {', '.join(missing)} (the notebook must keep "
-                        "its released name)")
-            # nbgrader grades every other submission when one fails, then exits 1: that is
-            # not an error of the pipeline, so read which students failed from its log.
-            log = ws.nbgrader("autograde", assignment, "--force", check=False).stdout
-            for student, reason in _failed_students(log, assignment).items():
-                report.problems.setdefault((student, assignment), reason)
-            ws.nbgrader("generate_feedback", assignment, "--force", check=False)
+                print(f"grading in {len(shards)} parallel jobs", flush=True)
+            workspaces = [Workspace(Path(tmp) / f"job{i}") for i in range(len(shards))]
+            with ThreadPoolExecutor(len(shards)) as pool:  # each job waits on its subprocesses
+                results = list(pool.map(lambda args: _autograde(*args, False),
+                                        [(w, sh, submissions) for w, sh in zip(workspaces, shards)]))
+            for problems in results:
+                report.problems.update(problems)
+            ws = Workspace(Path(tmp) / "course")
+            for assignment in found:
+                ws.release(assignment)
+            for w in workspaces:
+                _merge_gradebook(w.root / "gradebook.db", ws.root / "gradebook.db", list(found))
+                for sub in ("submitted", "autograded", "feedback"):
+                    _copy_tree_into(w.root / sub, ws.root / sub)
         _read_gradebook(ws, report, list(found))
         for (student, assignment), reason in report.problems.items():
             max_score = _max_score(ws, assignment)
@@ -244,9 +326,12 @@ def main(argv: list[str] | None = None) -> int:
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     parser.add_argument("--out", type=Path, default=REPO / "grades" / stamp,
                         help="results folder, must be new or empty (default: grades/<UTC time>)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(),
+                        help="submissions graded at the same time, each with its own kernel "
+                             "(default: one per CPU core, here %(default)s)")
     args = parser.parse_args(argv)
     try:
-        grade(args.submissions, args.out, args.assignment)
+        grade(args.submissions, args.out, args.assignment, jobs=args.jobs)
     except GradingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grader.grade import GradeReport, grade
+from grader.grade import GradeReport, default_jobs, grade
 from grader.submissions import (Mutant, full_submission, graded_cells, load_mutants,
                                 mutant_submission, notebooks, read, write_submission_folder)
 from grader.workspace import SOLUTIONS, assignment_ids
@@ -68,11 +68,14 @@ def summarize(report: GradeReport, mutants: dict[str, list[Mutant]]) -> tuple[st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--assignment", action="append", default=None)
+    parser.add_argument("--jobs", type=int, default=default_jobs(),
+                        help="parallel grading jobs (default: one per CPU core)")
     args = parser.parse_args(argv)
     assignments = args.assignment or assignment_ids()
     with tempfile.TemporaryDirectory(prefix="gancourse-mutants-") as tmp:
         mutants = build_mutant_submissions(Path(tmp) / "subs", assignments)
-        report = grade(Path(tmp) / "subs", Path(tmp) / "out", assignments, verbose=False)
+        report = grade(Path(tmp) / "subs", Path(tmp) / "out", assignments, verbose=False,
+                       jobs=args.jobs)
     table, ok = summarize(report, mutants)
     print(table)
     print(f"graded {len(report.totals)} notebooks in {report.seconds:.0f} s")

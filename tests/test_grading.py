@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.grade import grade
+from grader.grade import default_jobs, grade
 from grader.mutation import (SOLUTION_STUDENT, build_mutant_submissions, max_points, summarize,
                              survivors, write_submission)
 from grader.submissions import EXAMPLES, answer_cells, full_submission, load_mutants, notebooks, read
@@ -44,7 +44,8 @@ def mutant_run(tmp_path_factory):
     for a in ALL:
         for copy in ("solution_2", "solution_3"):
             write_submission(subs, copy, a, full_submission(a))
-    return grade(subs, tmp_path_factory.mktemp("out") / "results", verbose=False)
+    return grade(subs, tmp_path_factory.mktemp("out") / "results", verbose=False,
+                 jobs=default_jobs())
 
 
 def test_release_is_up_to_date():
@@ -155,3 +156,23 @@ def test_validate_button(tmp_path, student, passes):
     assert ("Success! Your notebook passes all the tests." in out) == passes, out[-3000:]
     if not passes:
         assert "NotImplementedError" in out
+
+
+def test_parallel_grading_matches_serial(tmp_path):
+    """Jobs each grade a share of the students in their own workspace; the merged gradebook
+    must hold exactly what one serial run records."""
+    from grader.grade import _shards
+
+    assert _shards({"a": ["s1", "s2", "s3"], "b": ["s1"]}, 2) == [
+        {"a": ["s1", "s3"]}, {"a": ["s2"], "b": ["s1"]}]
+    assert _shards({"a": ["s1"]}, 4) == [{"a": ["s1"]}]
+    serial = grade(EXAMPLES, tmp_path / "serial", ["a0_data"], verbose=False, jobs=1)
+    parallel = grade(EXAMPLES, tmp_path / "parallel", ["a0_data"], verbose=False, jobs=3)
+    assert serial.totals == parallel.totals and serial.cells == parallel.cells
+    assert len(serial.totals) == 3
+    with open(tmp_path / "parallel" / "nbgrader_export.csv") as f:
+        assert len(list(csv.DictReader(f))) == 3
+    for student in ("example_full", "example_partial", "example_empty"):
+        assert (tmp_path / "parallel" / "feedback" / student / "a0_data" / "a0_data.html").is_file()
+    with pytest.raises(GradingError, match="jobs"):
+        grade(EXAMPLES, tmp_path / "bad", ["a0_data"], verbose=False, jobs=0)

@@ -1,0 +1,16 @@
+# cell: build_discriminator
+# kills: test_build_discriminator_shapes, test_build_discriminator_transplant
+# why: batch norm on the first layer (a DCGAN guideline says not to)
+def build_discriminator():
+    init = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        keras.layers.Conv2D(64, 4, strides=2, padding="same", kernel_initializer=init),
+        keras.layers.BatchNormalization(),
+        keras.layers.LeakyReLU(negative_slope=0.2),
+        keras.layers.Conv2D(128, 4, strides=2, padding="same", use_bias=False, kernel_initializer=init),
+        keras.layers.BatchNormalization(),
+        keras.layers.LeakyReLU(negative_slope=0.2),
+        keras.layers.Flatten(),
+        keras.layers.Dense(1, kernel_initializer=init),
+    ], name="discriminator")

@@ -1,0 +1,19 @@
+# cell: build_generator
+# kills: test_build_generator_transplant
+# why: reshapes the 6272 features as (128, 7, 7) and transposes: same shapes, scrambled features
+def build_generator(latent_dim):
+    init = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+    return keras.Sequential([
+        keras.Input((latent_dim,)),
+        keras.layers.Dense(7 * 7 * 128, use_bias=False, kernel_initializer=init),
+        keras.layers.BatchNormalization(),
+        keras.layers.ReLU(),
+        keras.layers.Reshape((128, 7, 7)),
+        keras.layers.Permute((2, 3, 1)),
+        keras.layers.UpSampling2D(2),
+        keras.layers.Conv2D(64, 3, padding="same", use_bias=False, kernel_initializer=init),
+        keras.layers.BatchNormalization(),
+        keras.layers.ReLU(),
+        keras.layers.UpSampling2D(2),
+        keras.layers.Conv2D(1, 3, padding="same", activation="tanh", kernel_initializer=init),
+    ], name="generator")

@@ -1,0 +1,18 @@
+# cell: build_generator
+# kills: test_build_generator_transplant
+# why: LeakyReLU(0.2) in the generator (DCGAN uses ReLU there)
+def build_generator(latent_dim):
+    init = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+    return keras.Sequential([
+        keras.Input((latent_dim,)),
+        keras.layers.Dense(7 * 7 * 128, use_bias=False, kernel_initializer=init),
+        keras.layers.BatchNormalization(),
+        keras.layers.LeakyReLU(negative_slope=0.2),
+        keras.layers.Reshape((7, 7, 128)),
+        keras.layers.UpSampling2D(2),
+        keras.layers.Conv2D(64, 3, padding="same", use_bias=False, kernel_initializer=init),
+        keras.layers.BatchNormalization(),
+        keras.layers.LeakyReLU(negative_slope=0.2),
+        keras.layers.UpSampling2D(2),
+        keras.layers.Conv2D(1, 3, padding="same", activation="tanh", kernel_initializer=init),
+    ], name="generator")
