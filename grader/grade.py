@@ -43,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.submissions import EXTRA_FILES
 from grader.workspace import REPO, GradingError, Workspace, assignment_ids
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -90,18 +91,23 @@ def discover(submissions: Path, wanted: list[str] | None) -> dict[str, list[str]
     return found
 
 
-def _copy_submission(src: Path, dest: Path) -> None:
-    """Copy one student's assignment folder (regular files only; links are not followed)."""
+def _copy_submission(src: Path, dest: Path, extra_files: tuple[str, ...] = ()) -> list[str]:
+    """Copy what a student may submit: the notebooks at the top of the assignment folder and
+    the assignment's declared extra files (regular files only; links are not followed).
+
+    Anything else - Python modules or packages that would shadow ``gancourse``/``grader`` in
+    the kernel (its working directory comes first on ``sys.path``), data, folders - stays
+    behind.  Returns the names left behind.
+    """
     dest.mkdir(parents=True)
-    for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src)
-        if any(part.startswith(".") for part in rel.parts) or path.is_symlink():
-            continue
-        if path.is_dir():
-            (dest / rel).mkdir(parents=True, exist_ok=True)
-        elif path.is_file():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest / rel)
+    skipped = []
+    for path in sorted(src.iterdir()):
+        wanted = path.name.endswith(".ipynb") or path.name in extra_files
+        if wanted and path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+            shutil.copyfile(path, dest / path.name)
+        elif not path.name.startswith(".") and path.name != "__pycache__":
+            skipped.append(path.name)
+    return skipped
 
 
 def _max_score(ws: Workspace, assignment: str) -> float:
@@ -184,7 +190,8 @@ def _autograde(ws: Workspace, found: dict[str, list[str]], submissions: Path,
         expected = sorted(p.name for p in released.glob("*.ipynb"))
         for student in students:
             _copy_submission(submissions / student / assignment,
-                             ws.root / "submitted" / student / assignment)
+                             ws.root / "submitted" / student / assignment,
+                             EXTRA_FILES.get(assignment, ()))
             missing = [n for n in expected
                        if not (ws.root / "submitted" / student / assignment / n).is_file()]
             if missing:

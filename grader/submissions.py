@@ -51,6 +51,10 @@ PARTIAL_ANSWERS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Files a student submits beside the notebook, per assignment; the grader copies nothing else.
+EXTRA_FILES: dict[str, tuple[str, ...]] = {"a3_dcgan": ("a3_generator.npz",)}
+
+
 def submission_files(assignment: str, variant: str | None = None) -> dict[str, bytes]:
     """Files submitted beside the notebook: the solution's (``variant=None``), none
     (``"none"``), or a mutant variant's; ``{file name: content}``."""
@@ -62,7 +66,12 @@ def submission_files(assignment: str, variant: str | None = None) -> dict[str, b
         raise GradingError(f"no mutant files {folder}")
     if not folder.is_dir():
         return {}
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    unknown = set(files) - set(EXTRA_FILES.get(assignment, ()))
+    if unknown:
+        raise GradingError(f"{folder}: {sorted(unknown)} are not among the files {assignment} "
+                           "accepts (EXTRA_FILES)")
+    return files
 
 
 def write_submission_folder(folder: Path, entries: dict[str, object]) -> None:

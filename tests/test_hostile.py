@@ -69,6 +69,11 @@ CORPUS = {
     "edited_tests": (_edited_tests_on_empty, 0.0, "graded"),
     "deleted_test_cell": (lambda: _without_cell("test_gda_step_dynamics"), "at-most-full", "graded"),
     "wrong_kernel": (_wrong_kernel, "full", "graded"),
+    # modules beside the notebook would come first on the kernel's sys.path and replace the
+    # course library (and its test helpers): the grader copies only notebooks and declared files
+    "shadow_package": (lambda: (_full(), {
+        "gancourse/__init__.py": "raise ImportError('a shadow of the course library')\n",
+        "numpy.py": "raise ImportError('a shadow of numpy')\n"}), "full", "graded"),
 }
 
 
@@ -87,6 +92,11 @@ def hostile_run(tmp_path_factory):
         folder = subs / student / A
         folder.mkdir(parents=True)
         content = make()
+        if isinstance(content, tuple):
+            content, extra = content
+            for rel, text in extra.items():
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                (folder / rel).write_text(text)
         if content is None:
             (folder / "notes.txt").write_text("I forgot the notebook")
         elif isinstance(content, bytes):
