@@ -176,3 +176,24 @@ def test_parallel_grading_matches_serial(tmp_path):
         assert (tmp_path / "parallel" / "feedback" / student / "a0_data" / "a0_data.html").is_file()
     with pytest.raises(GradingError, match="jobs"):
         grade(EXAMPLES, tmp_path / "bad", ["a0_data"], verbose=False, jobs=0)
+
+
+def test_shards_graded_separately_merge_into_one_gradebook(tmp_path):
+    """How a large class is graded on a cluster: one `grader.grade` task per shard of students,
+    then `grader.merge` builds the single gradebook and CSVs."""
+    from grader.merge import merge
+
+    for shard, students in (("s1", ["example_full"]), ("s2", ["example_partial", "example_empty"])):
+        for student in students:
+            shutil.copytree(EXAMPLES / student / "a0_data", tmp_path / shard / student / "a0_data")
+        grade(tmp_path / shard, tmp_path / f"r{shard}", ["a0_data"], verbose=False)
+    rows = merge([tmp_path / "rs1", tmp_path / "rs2"], tmp_path / "merged")
+    expected = json.loads((EXAMPLES / "expected_scores.json").read_text())
+    assert {r["student_id"]: float(r["score"]) for r in rows} == {
+        s: expected[s]["a0_data"] for s in ("example_full", "example_partial", "example_empty")}
+    with open(tmp_path / "merged" / "nbgrader_export.csv") as f:
+        export = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
+    assert export == {r["student_id"]: float(r["score"]) for r in rows}
+    assert (tmp_path / "merged" / "feedback" / "example_full" / "a0_data" / "a0_data.html").is_file()
+    with pytest.raises(GradingError, match="both"):  # overlapping shards
+        merge([tmp_path / "rs1", tmp_path / "rs1"], tmp_path / "again")
