@@ -101,10 +101,11 @@ def test_time_to_quality_quick(quick_runs):
     assert set(data["recipes"]) == {"course", "tutorial"}
     assert _finite_positive(data["ratio"]) and f"{data['ratio']:.2f}" == f"{ratio:.2f}"
     assert data["ratio_kind"] in ("exact", "lower_bound", "upper_bound")
+    assert _finite_positive(data["ratio_cpu_seconds"])
     for name, r in data["recipes"].items():
         assert r["reached"], name  # the quick threshold is reached at the first evaluation
-        for field in ("time_to_threshold_s", "trained_s", "steps", "steps_per_s",
-                      "eval_s_total"):
+        for field in ("time_to_threshold_s", "cpu_s_to_threshold", "trained_s", "cpu_s",
+                      "steps", "steps_per_s", "eval_s_total"):
             assert _finite_positive(r[field]), (name, field)
         assert r["history"], name
         for e in r["history"]:
