@@ -12,6 +12,10 @@ Importing ``gancourse`` is cheap (no TensorFlow); the submodules import what the
 * :mod:`gancourse.features` - the MNIST feature network behind the course's classifier-FID
 * :mod:`gancourse.gan`      - losses on logits, dense/DCGAN builders, the ``GAN`` keras.Model,
   callbacks (sample grids, FID, checkpoints), strict ``.npz`` weights files
+* :mod:`gancourse.objectives` - Wasserstein (gradient penalty, weight clipping), least-squares
+  and hinge losses, chosen by name
+* :mod:`gancourse.stabilize` - feature matching, minibatch discrimination, historical averaging,
+  instance and spectral normalisation, TTUR, critic builders
 * :mod:`gancourse.train`    - ``python -m gancourse.train dcgan``: reference runs with provenance
   (XLA, mixed precision, MirroredStrategy)
 * :mod:`gancourse.provenance` - git state, file hashes, CPU and library versions for artifacts

@@ -351,8 +351,27 @@ def _mean_probability(logits) -> tf.Tensor:
     return tf.reduce_mean(tf.sigmoid(tf.cast(logits, tf.float32)))
 
 
+def _mean_score(scores) -> tf.Tensor:
+    """Mean raw score, as float32 (what ``d_real``/``d_fake`` report for a critic)."""
+    return tf.reduce_mean(tf.cast(scores, tf.float32))
+
+
 def _is_mixed_float16() -> bool:
     return keras.config.dtype_policy().name == "mixed_float16"
+
+
+class _FeatureMatcher:
+    """D's features at one layer, for the generator's feature-matching loss.
+
+    A plain object on purpose: the extractor shares D's layers, and as an attribute of the GAN
+    Keras would track it as one more sub-model (its layers would be saved twice).
+    """
+
+    def __init__(self, discriminator: keras.Model, layer_name: str):
+        from gancourse.stabilize import feature_extractor
+
+        self.layer_name = layer_name
+        self.extractor = feature_extractor(discriminator, layer_name)
 
 
 class GAN(keras.Model):
@@ -379,14 +398,52 @@ class GAN(keras.Model):
     ``d_loss``, ``g_loss``, ``d_real`` = mean ``sigmoid(D(x))`` and ``d_fake`` = mean
     ``sigmoid(D(G(z)))``, both from the last discriminator update of the step.
 
+    Objectives and stabilisation (keyword options of :meth:`compile`; the defaults train the
+    plain cross-entropy GAN above, unchanged):
+
+    * ``objective``: ``"bce"`` (default), ``"lsgan"``, ``"hinge"`` or ``"wgan"``
+      (:mod:`gancourse.objectives`).  For the last three D's output is a raw score (for
+      ``"wgan"`` a *critic*: no sigmoid, no probability), and ``d_real``/``d_fake`` report the
+      **mean raw scores** instead of mean sigmoids; for ``"wgan"``, ``d_real - d_fake`` is the
+      critic's estimate of the Wasserstein-1 distance.  ``g_loss_kind`` and ``real_label`` < 1
+      exist for ``"bce"`` only.
+    * ``gp_weight`` > 0: the gradient penalty (:func:`gancourse.objectives.gradient_penalty`)
+      joins D's loss, with one interpolation weight alpha ~ Uniform[0, 1] per example drawn at
+      every D update from the GAN's own seed generator (after that update's noise; reproducible
+      with ``seed=``).  Reported as the metric ``gp`` (weight included; ``d_loss`` includes it
+      too).  WGAN-GP (Gulrajani et al. 2017, arXiv:1704.00028) is ``objective="wgan",
+      gp_weight=10, d_steps=5`` with Adam(1e-4, beta_1=0, beta_2=0.9).  The penalty treats
+      examples independently, so :meth:`compile` refuses a discriminator with batch norm (use
+      layer or instance norm: :func:`gancourse.stabilize.build_dcgan_critic`).
+    * ``clip_value`` = c: after every D update each trainable variable of D is clipped to
+      [-c, c] (:func:`gancourse.objectives.clip_weights`; the original WGAN, c = 0.01).
+    * ``feature_matching`` = a layer name of D: the generator minimises
+      :func:`gancourse.stabilize.feature_matching_loss` between D's features at that layer on
+      the step's real batch and on a fake batch, *instead of* its objective (Salimans et al.
+      2016, arXiv:1606.03498); ``g_loss`` reports it.  It depends on batch means, so under a
+      distribution strategy each replica matches its own share of the batch.
+    * ``historical_weight`` = w > 0: each player adds ``w * ||theta - mean of its past
+      theta||^2`` (:class:`gancourse.stabilize.HistoricalAverage`, updated after each of its
+      updates) to its loss; ``d_loss`` and ``g_loss`` include the term.
+    * One-sided label smoothing is ``real_label=0.9`` (``"bce"``); minibatch discrimination,
+      instance, layer and spectral normalisation are layers: build them into the networks
+      (:mod:`gancourse.stabilize`).
+
+    ``d_loss`` and ``g_loss`` are always what each player minimises (everything included).
+
     Distribution: build and compile inside ``strategy.scope()``; ``fit``'s batch is the global
     batch.  Per-example losses are averaged with ``tf.nn.compute_average_loss`` (divides by the
     *global* batch size), and Keras sums gradients over replicas, so each update equals the
     single-device update on the whole batch - exactly so for networks with batch norm only
     when it is synchronised (``sync_bn=True`` in the DCGAN builders); otherwise each replica
     normalises with its own share of the batch.  Each replica draws different fresh noise.
+    Terms that are not per-example sums (historical averaging, feature matching) are divided by
+    the number of replicas (``tf.nn.scale_regularization_loss``).
     ``jit_compile=True`` does not combine with a multi-device strategy (XLA cannot compile a
-    step whose variables live on several devices); use one or the other.  Create one
+    step whose variables live on several devices); use one or the other.  Under XLA the
+    stateless random kernels give other (equally valid) draws for the same seed, so fresh
+    noise and gradient-penalty weights differ from an uncompiled run's; compare the two modes
+    with ``(x, z)`` batches.  Create one
     ``MirroredStrategy`` per process (a second one can clash with the first's collectives).
 
     Mixed precision: with the global policy ``mixed_float16`` when :meth:`compile` runs, both
@@ -401,8 +458,8 @@ class GAN(keras.Model):
         generator: z (N, latent_dim) -> examples.
         discriminator: examples -> logits (N, 1).
         latent_dim: size of z; default: the generator's input size.
-        seed: seed of the noise drawn inside ``train_step`` (None: from the global seed, see
-            :func:`gancourse.seeding.seed_everything`).
+        seed: seed of the noise (and gradient-penalty weights) drawn inside ``train_step``
+            (None: from the global seed, see :func:`gancourse.seeding.seed_everything`).
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model,
@@ -418,11 +475,20 @@ class GAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.gp_tracker: keras.metrics.Mean | None = None  # created by compile(gp_weight > 0)
         self.d_optimizer: keras.optimizers.Optimizer | None = None
         self.g_optimizer: keras.optimizers.Optimizer | None = None
         self.g_loss_kind = "non_saturating"
         self.d_steps = 1
         self.real_label = REAL_LABEL
+        self.objective = "bce"
+        self.gp_weight = 0.0
+        self.clip_value: float | None = None
+        self.feature_matching: str | None = None
+        self.historical_weight = 0.0
+        self._feature_matcher: _FeatureMatcher | None = None
+        self.d_history = None  # HistoricalAverage of D's variables (historical_weight > 0)
+        self.g_history = None
         self.built = True  # both networks are built; nothing for fit() to infer from data
 
     def call(self, z, training: bool = False):
@@ -432,25 +498,48 @@ class GAN(keras.Model):
     @property
     def metrics(self) -> list[keras.metrics.Metric]:
         # Listed here so that Keras resets them at the start of every epoch.
-        return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
+        metrics = [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker,
+                   self.d_fake_tracker]
+        if getattr(self, "gp_weight", 0.0) > 0:
+            metrics.append(self.gp_tracker)
+        return metrics
 
     def compile(self, d_optimizer: keras.optimizers.Optimizer,
                 g_optimizer: keras.optimizers.Optimizer, g_loss_kind: str = "non_saturating",
-                d_steps: int = 1, real_label: float = REAL_LABEL, **kwargs) -> None:
+                d_steps: int = 1, real_label: float = REAL_LABEL, *, objective: str = "bce",
+                gp_weight: float = 0.0, clip_value: float | None = None,
+                feature_matching: str | None = None, historical_weight: float = 0.0,
+                **kwargs) -> None:
         """Set the two optimizers and the training recipe.
 
         Args:
             d_optimizer, g_optimizer: two *distinct* optimizer instances (each keeps state for
                 its own network), e.g. ``keras.optimizers.Adam(2e-4, beta_1=0.5)``.
-            g_loss_kind: ``"non_saturating"`` or ``"minimax"`` (:func:`generator_loss`).
-            d_steps: discriminator updates per generator update (k in Goodfellow's algorithm).
-            real_label: target of real examples; < 1 is one-sided label smoothing.
+            g_loss_kind: ``"non_saturating"`` or ``"minimax"`` (:func:`generator_loss`);
+                ``"bce"`` objective only.
+            d_steps: discriminator updates per generator update (k in Goodfellow's algorithm;
+                5 for WGAN and WGAN-GP).
+            real_label: target of real examples; < 1 is one-sided label smoothing (``"bce"``
+                objective only).
+            objective: ``"bce"``, ``"lsgan"``, ``"hinge"`` or ``"wgan"``
+                (:data:`gancourse.objectives.OBJECTIVES`).
+            gp_weight: weight (lambda) of the gradient penalty on D's loss, >= 0 (0: none).
+                Refused for a discriminator with batch norm.
+            clip_value: c > 0 clips D's weights to [-c, c] after every D update; None: no
+                clipping.
+            feature_matching: name of a layer of D: the generator minimises feature matching
+                on it instead of its objective; None: off.
+            historical_weight: weight of the historical-averaging penalty on both players'
+                losses, >= 0 (0: off).
             **kwargs: passed to ``keras.Model.compile``: ``jit_compile``,
                 ``steps_per_execution``, ``run_eagerly``.
         """
+        from gancourse.objectives import OBJECTIVES, _check_weight
+        from gancourse.stabilize import HistoricalAverage, has_batch_norm
+
         if "optimizer" in kwargs or "loss" in kwargs:
             raise TypeError("GAN.compile takes d_optimizer and g_optimizer; the losses are "
-                            "fixed by g_loss_kind and real_label")
+                            "fixed by objective, g_loss_kind and real_label")
         if d_optimizer is g_optimizer:
             raise ValueError("d_optimizer and g_optimizer must be two different optimizer "
                              "instances (each holds the state of its own network)")
@@ -458,6 +547,28 @@ class GAN(keras.Model):
             raise ValueError(f"g_loss_kind must be one of {GENERATOR_LOSSES}, got {g_loss_kind!r}")
         d_steps = _check_positive(d_steps, "d_steps")
         discriminator_loss(tf.zeros((1, 1)), tf.zeros((1, 1)), real_label)  # validates it
+        if objective not in OBJECTIVES:
+            raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
+        if objective != "bce" and g_loss_kind != "non_saturating":
+            raise ValueError(f"g_loss_kind={g_loss_kind!r} applies to the 'bce' objective only, "
+                             f"not to {objective!r}")
+        if objective != "bce" and float(real_label) != REAL_LABEL:
+            raise ValueError(f"real_label (one-sided label smoothing) applies to the 'bce' "
+                             f"objective only, got real_label={real_label!r} with {objective!r}")
+        gp_weight = _check_weight(gp_weight, "gp_weight")
+        historical_weight = _check_weight(historical_weight, "historical_weight")
+        if clip_value is not None:
+            clip_value = _check_weight(clip_value, "clip_value")
+            if clip_value == 0:
+                raise ValueError("clip_value must be > 0 (or None for no clipping), got 0")
+        if gp_weight > 0 and has_batch_norm(self.discriminator):
+            raise ValueError("gp_weight > 0 needs a discriminator without batch norm: the "
+                             "gradient penalty is per example, and batch norm makes every "
+                             "score depend on the whole batch; use layer or instance norm "
+                             "(gancourse.stabilize.build_dcgan_critic(norm='layer'))")
+        matcher = None
+        if feature_matching is not None:
+            matcher = _FeatureMatcher(self.discriminator, feature_matching)
         super().compile(optimizer=None, **kwargs)
         if _is_mixed_float16():
             ls = keras.optimizers.LossScaleOptimizer
@@ -467,6 +578,16 @@ class GAN(keras.Model):
                 g_optimizer = ls(g_optimizer, name="g_loss_scale_optimizer")
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         self.g_loss_kind, self.d_steps, self.real_label = g_loss_kind, d_steps, float(real_label)
+        self.objective, self.gp_weight, self.clip_value = objective, gp_weight, clip_value
+        self.feature_matching, self._feature_matcher = feature_matching, matcher
+        self.historical_weight = historical_weight
+        if gp_weight > 0 and self.gp_tracker is None:
+            self.gp_tracker = keras.metrics.Mean(name="gp")
+        if historical_weight > 0:  # theta[1]: the weights now
+            self.d_history = HistoricalAverage(self.discriminator.trainable_variables)
+            self.g_history = HistoricalAverage(self.generator.trainable_variables)
+        else:
+            self.d_history = self.g_history = None
         # Create the optimizers' slots now (in the strategy's scope, if any), not inside the
         # first traced train_step.
         if not d_optimizer.built:
@@ -475,92 +596,176 @@ class GAN(keras.Model):
             g_optimizer.build(self.generator.trainable_variables)
 
     # -- the two phases ----------------------------------------------------------------------
-    def _noise(self, batch_size) -> tf.Tensor:
+    def _step_seed(self) -> tf.Tensor:
+        """The next seed of the GAN's own generator, different on every replica."""
         seed = self.seed_generator.next()
         ctx = tf.distribute.get_replica_context()
         if ctx is not None and ctx.num_replicas_in_sync > 1:
             # Every replica holds a copy of the same seed state: fold in the replica id, or all
             # replicas would draw the same noise.
             seed = tf.random.experimental.stateless_fold_in(seed, ctx.replica_id_in_sync_group)
-        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=seed)
+        return seed
 
-    def discriminator_step(self, real, noise=None) -> dict[str, tf.Tensor]:
-        """One update of D's trainable variables; returns ``d_loss``, ``d_real``, ``d_fake``.
+    def _noise(self, batch_size) -> tf.Tensor:
+        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=self._step_seed())
+
+    def _alpha(self, batch_size) -> tf.Tensor:
+        """Gradient-penalty interpolation weights, one per example, ~ Uniform[0, 1)."""
+        return tf.random.stateless_uniform((batch_size,), seed=self._step_seed())
+
+    def _d_output(self, scores) -> tf.Tensor:
+        """``d_real``/``d_fake``: mean sigmoid for "bce", mean raw score otherwise."""
+        return _mean_probability(scores) if self.objective == "bce" else _mean_score(scores)
+
+    def discriminator_step(self, real, noise=None, alpha=None) -> dict[str, tf.Tensor]:
+        """One update of D's trainable variables; returns ``d_loss``, ``d_real``, ``d_fake``
+        (and ``gp`` with a gradient penalty).
 
         Args:
             real: real examples (N, ...).
             noise: z (N, latent_dim); default fresh noise.
+            alpha: gradient-penalty weights (N,) in [0, 1]; default fresh ones (used only
+                when ``gp_weight > 0``).
 
         ``d_loss`` is this replica's batch mean (the gradient uses the global-batch average).
         """
+        from gancourse.objectives import clip_weights, discriminator_objective, gradient_penalty
+
         if self.d_optimizer is None:
             raise RuntimeError("compile() the GAN before training it")
         z = self._noise(tf.shape(real)[0]) if noise is None else noise
         fake = self.generator(z, training=True)  # outside the tape: no gradient flows to G
+        if self.gp_weight > 0 and alpha is None:
+            alpha = self._alpha(tf.shape(real)[0])
         variables = self.discriminator.trainable_variables
         with tf.GradientTape() as tape:
             real_logits = self.discriminator(real, training=True)
             fake_logits = self.discriminator(fake, training=True)
-            per_example = discriminator_loss(real_logits, fake_logits, self.real_label,
-                                             reduction="none")
+            per_example = discriminator_objective(self.objective, real_logits, fake_logits,
+                                                  real_label=self.real_label, reduction="none")
+            if self.gp_weight > 0:
+                gp = gradient_penalty(self.discriminator, real, fake, weight=self.gp_weight,
+                                      alpha=alpha, reduction="none")
+                per_example = per_example + gp
             loss = tf.nn.compute_average_loss(per_example)  # sum / global batch size
+            if self.historical_weight > 0:
+                history = self.historical_weight * self.d_history.penalty()
+                loss = loss + tf.nn.scale_regularization_loss(history)
             scaled = self.d_optimizer.scale_loss(loss)
         grads = tape.gradient(scaled, variables)
         self.d_optimizer.apply_gradients(zip(grads, variables))
-        return {
+        if self.clip_value is not None:
+            clip_weights(self.discriminator, self.clip_value)
+        if self.historical_weight > 0:
+            self.d_history.update()
+        out = {
             "d_loss": tf.reduce_mean(per_example),
-            "d_real": _mean_probability(real_logits),
-            "d_fake": _mean_probability(fake_logits),
+            "d_real": self._d_output(real_logits),
+            "d_fake": self._d_output(fake_logits),
         }
+        if self.historical_weight > 0:
+            out["d_loss"] = out["d_loss"] + history
+        if self.gp_weight > 0:
+            out["gp"] = tf.reduce_mean(gp)
+        return out
 
-    def generator_step(self, noise=None, batch_size=None) -> dict[str, tf.Tensor]:
+    def generator_step(self, noise=None, batch_size=None, real=None) -> dict[str, tf.Tensor]:
         """One update of G's trainable variables (D only passes gradients); returns ``g_loss``.
 
         Args:
             noise: z (N, latent_dim); default fresh noise of ``batch_size`` rows.
             batch_size: rows of fresh noise when ``noise`` is None.
+            real: the real batch (N, ...); needed (only) with ``feature_matching``.
         """
+        from gancourse.objectives import generator_objective
+        from gancourse.stabilize import feature_matching_loss
+
         if self.g_optimizer is None:
             raise RuntimeError("compile() the GAN before training it")
+        if self._feature_matcher is not None and real is None:
+            raise ValueError("feature matching compares D's features on real and fake "
+                             "examples: pass the real batch, generator_step(..., real=x)")
         if noise is None:
             if batch_size is None:
                 raise ValueError("pass noise or batch_size")
             noise = self._noise(batch_size)
         variables = self.generator.trainable_variables
+        if self._feature_matcher is not None:  # no gradient flows through the real features
+            real_features = self._feature_matcher.extractor(real, training=True)
         with tf.GradientTape() as tape:
             fake = self.generator(noise, training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            per_example = generator_loss(fake_logits, self.g_loss_kind, reduction="none")
-            loss = tf.nn.compute_average_loss(per_example)
+            if self._feature_matcher is not None:
+                g_loss = feature_matching_loss(
+                    real_features, self._feature_matcher.extractor(fake, training=True))
+                loss = tf.nn.scale_regularization_loss(g_loss)  # a batch statistic
+            else:
+                fake_logits = self.discriminator(fake, training=True)
+                per_example = generator_objective(self.objective, fake_logits,
+                                                  kind=self.g_loss_kind, reduction="none")
+                loss = tf.nn.compute_average_loss(per_example)
+            if self.historical_weight > 0:
+                history = self.historical_weight * self.g_history.penalty()
+                loss = loss + tf.nn.scale_regularization_loss(history)
             scaled = self.g_optimizer.scale_loss(loss)
         grads = tape.gradient(scaled, variables)  # only G's variables: D is left untouched
         self.g_optimizer.apply_gradients(zip(grads, variables))
-        return {"g_loss": tf.reduce_mean(per_example)}
+        if self.historical_weight > 0:
+            self.g_history.update()
+        if self._feature_matcher is None:
+            g_loss = tf.reduce_mean(per_example)
+        if self.historical_weight > 0:
+            g_loss = g_loss + history
+        return {"g_loss": g_loss}
 
     def train_step(self, data) -> dict[str, tf.Tensor]:
         real, noise, _ = keras.utils.unpack_x_y_sample_weight(data)
         batch_size = tf.shape(real)[0]
         for _ in range(self.d_steps):
             d = self.discriminator_step(real, noise)
-        g = self.generator_step(noise, batch_size=batch_size)
+        g = self.generator_step(noise, batch_size=batch_size, real=real)
         self.d_loss_tracker.update_state(d["d_loss"])
         self.g_loss_tracker.update_state(g["g_loss"])
         self.d_real_tracker.update_state(d["d_real"])
         self.d_fake_tracker.update_state(d["d_fake"])
+        if self.gp_weight > 0:
+            self.gp_tracker.update_state(d["gp"])
         return {m.name: m.result() for m in self.metrics}
 
     def test_step(self, data) -> dict[str, tf.Tensor]:
-        """Losses and D's outputs on a batch, without updating anything (``evaluate``)."""
+        """Losses and D's outputs on a batch, without updating anything (``evaluate``).
+
+        The same terms as in training (gradient penalty with fresh alpha, feature matching,
+        historical penalties), with both networks in inference mode (``training=False``).
+        """
+        from gancourse.objectives import (discriminator_objective, generator_objective,
+                                          gradient_penalty)
+        from gancourse.stabilize import feature_matching_loss
+
         real, noise, _ = keras.utils.unpack_x_y_sample_weight(data)
         z = self._noise(tf.shape(real)[0]) if noise is None else noise
         fake = self.generator(z, training=False)
         real_logits = self.discriminator(real, training=False)
         fake_logits = self.discriminator(fake, training=False)
-        self.d_loss_tracker.update_state(discriminator_loss(real_logits, fake_logits,
-                                                            self.real_label))
-        self.g_loss_tracker.update_state(generator_loss(fake_logits, self.g_loss_kind))
-        self.d_real_tracker.update_state(_mean_probability(real_logits))
-        self.d_fake_tracker.update_state(_mean_probability(fake_logits))
+        d_loss = discriminator_objective(self.objective, real_logits, fake_logits,
+                                         real_label=self.real_label)
+        if self.gp_weight > 0:
+            gp = gradient_penalty(self.discriminator, real, fake, weight=self.gp_weight,
+                                  alpha=self._alpha(tf.shape(real)[0]), training=False)
+            d_loss = d_loss + gp
+            self.gp_tracker.update_state(gp)
+        if self._feature_matcher is not None:
+            extractor = self._feature_matcher.extractor
+            g_loss = feature_matching_loss(extractor(real, training=False),
+                                           extractor(fake, training=False))
+        else:
+            g_loss = generator_objective(self.objective, fake_logits, kind=self.g_loss_kind)
+        if self.historical_weight > 0:
+            d_loss = d_loss + self.historical_weight * self.d_history.penalty()
+            g_loss = g_loss + self.historical_weight * self.g_history.penalty()
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.d_real_tracker.update_state(self._d_output(real_logits))
+        self.d_fake_tracker.update_state(self._d_output(fake_logits))
         return {m.name: m.result() for m in self.metrics}
 
 

@@ -668,3 +668,236 @@ def test_weights_npz_rejects_other_architectures_and_bad_files(tmp_path):
     np.savez(tmp_path / "obj.npz", w000=np.array([{"a": 1}], dtype=object))
     with pytest.raises(G.WeightsFileError):
         G.read_weights_npz(tmp_path / "obj.npz")  # pickled objects are never loaded
+
+
+# --------------------------------------------------------------------------------------------
+# objectives beyond the cross-entropy and stabilisation options (gancourse.objectives/stabilize)
+# --------------------------------------------------------------------------------------------
+def _toy_gan(seed=0, *, gan_seed=0, **compile_kwargs):
+    """A small 2-D GAN (mlp generator, critic without batch norm), Adam(1e-3, 0.5, 0.9);
+    ``seed`` initialises the weights, ``gan_seed`` the draws inside the steps."""
+    from gancourse.stabilize import build_mlp_critic
+
+    seed_everything(seed)
+    gan = G.GAN(G.build_mlp_generator(hidden=(16, 16)), build_mlp_critic(hidden=(16, 16)),
+                seed=gan_seed)
+    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5, beta_2=0.9),
+                keras.optimizers.Adam(1e-3, beta_1=0.5, beta_2=0.9), **compile_kwargs)
+    return gan
+
+
+@pytest.fixture(scope="module")
+def ring_batch():
+    from gancourse.data import ring_of_gaussians
+
+    return ring_of_gaussians().sample(32, seed=3)
+
+
+def test_wgan_gp_critic_step_equals_a_hand_written_tape(ring_batch):
+    from gancourse.stabilize import build_mlp_critic
+
+    gan = _toy_gan(objective="wgan", gp_weight=10.0, d_steps=5)
+    # an independent copy of the critic and the optimizer, updated by hand
+    critic = build_mlp_critic(hidden=(16, 16))
+    critic.set_weights(gan.discriminator.get_weights())
+    opt = keras.optimizers.Adam(1e-3, beta_1=0.5, beta_2=0.9)
+    rng = np.random.default_rng(4)
+    z = rng.standard_normal((32, 2)).astype(np.float32)
+    alpha = rng.uniform(size=32).astype(np.float32)
+    fake = gan.generator(z, training=True)
+    g_before = _values(gan.generator.trainable_variables)
+
+    out = gan.discriminator_step(tf.constant(ring_batch), tf.constant(z), alpha=alpha)
+
+    x_hat = tf.constant(alpha[:, None] * ring_batch + (1 - alpha[:, None]) * fake.numpy())
+    with tf.GradientTape() as tape:
+        real_scores, fake_scores = critic(ring_batch), critic(fake)
+        critic_loss = tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores)
+        with tf.GradientTape() as inner:
+            inner.watch(x_hat)
+            scores = critic(x_hat)
+        grads = inner.gradient(scores, x_hat)
+        penalty = 10.0 * tf.reduce_mean(tf.square(tf.norm(grads, axis=1) - 1.0))
+        loss = critic_loss + penalty
+    opt.apply_gradients(zip(tape.gradient(loss, critic.trainable_variables),
+                            critic.trainable_variables))
+    assert float(out["d_loss"]) == pytest.approx(float(loss), rel=1e-5)
+    assert float(out["gp"]) == pytest.approx(float(penalty), rel=1e-5)
+    # d_real/d_fake: the critic's mean raw scores (no sigmoid); their difference estimates W1
+    assert float(out["d_real"]) == pytest.approx(float(tf.reduce_mean(real_scores)), rel=1e-5)
+    assert float(out["d_fake"]) == pytest.approx(float(tf.reduce_mean(fake_scores)), rel=1e-5)
+    for a, b in zip(_values(gan.discriminator.trainable_variables), critic.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    assert not any(_changed(g_before, gan.generator.trainable_variables))
+
+
+def test_gradient_penalty_weights_come_from_the_gan_seed(ring_batch):
+    z = np.random.default_rng(3).standard_normal((32, 2)).astype(np.float32)
+    results = []
+    for seed in (5, 5, 6):
+        gan = _toy_gan(gan_seed=seed, objective="wgan", gp_weight=10.0)
+        # the same networks and noise: only the interpolation weights can differ
+        results.append(float(gan.discriminator_step(tf.constant(ring_batch), z)["gp"]))
+    assert results[0] == results[1] and results[0] != results[2]
+
+
+@pytest.mark.parametrize("objective", ["lsgan", "hinge"])
+def test_other_objectives_train_and_report_raw_scores(objective, ring_batch):
+    from gancourse import objectives as O
+
+    gan = _toy_gan(objective=objective)
+    z = np.random.default_rng(0).standard_normal((32, 2)).astype(np.float32)
+    real_scores = gan.discriminator(ring_batch).numpy()
+    fake_scores = gan.discriminator(gan.generator(z)).numpy()
+    out = gan.discriminator_step(tf.constant(ring_batch), tf.constant(z))
+    expected = O.discriminator_objective(objective, real_scores, fake_scores)
+    assert float(out["d_loss"]) == pytest.approx(float(expected), rel=1e-5)
+    assert float(out["d_real"]) == pytest.approx(real_scores.mean(), rel=1e-5, abs=1e-6)
+    assert float(out["d_fake"]) == pytest.approx(fake_scores.mean(), rel=1e-5, abs=1e-6)
+    logs = gan.train_step(tf.constant(ring_batch))
+    assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert all(np.isfinite(float(v)) for v in logs.values())
+
+
+def test_wgan_gp_moves_samples_to_the_ring():
+    from scipy.optimize import linear_sum_assignment
+    from scipy.spatial.distance import cdist
+
+    from gancourse.data import make_dataset, ring_of_gaussians
+    from gancourse.stabilize import build_mlp_critic
+
+    def w1(a, b):  # exact W1 between two empirical distributions of equal size (optimal matching)
+        cost = cdist(a, b)
+        rows, cols = linear_sum_assignment(cost)
+        return cost[rows, cols].mean()
+
+    ring = ring_of_gaussians()
+    real = ring.sample(500, seed=5)
+    seed_everything(0)
+    g = G.build_mlp_generator(hidden=(64, 64))
+    gan = G.GAN(g, build_mlp_critic(hidden=(64, 64)), seed=0)
+    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5, beta_2=0.9),
+                keras.optimizers.Adam(1e-3, beta_1=0.5, beta_2=0.9),
+                objective="wgan", gp_weight=10.0, d_steps=5)
+    before = G.generate(g, 500, seed=9)
+    steps = 500
+    history = gan.fit(make_dataset(ring.sample(256 * steps, seed=0), 256), epochs=1,
+                      verbose=0).history
+    after = G.generate(g, 500, seed=9)
+    assert set(history) == {"d_loss", "g_loss", "d_real", "d_fake", "gp"}
+    assert int(gan.d_optimizer.iterations) == 5 * steps
+    radius = lambda p: np.abs(np.linalg.norm(p, axis=1) - 2.0).mean()  # noqa: E731
+    assert radius(after) < 0.6 * radius(before), (radius(before), radius(after))
+    assert w1(real, after) < 0.7 * w1(real, before), (w1(real, before), w1(real, after))
+
+
+def test_clip_value_keeps_critic_weights_in_range(ring_batch):
+    gan = _toy_gan(objective="wgan", clip_value=0.01, d_steps=2)
+    assert max(np.abs(w).max() for w in _values(gan.discriminator.trainable_variables)) > 0.1
+    gan.train_step(tf.constant(ring_batch))
+    for w in _values(gan.discriminator.trainable_variables):
+        assert np.abs(w).max() <= 0.01 + 1e-9
+    assert max(np.abs(w).max() for w in _values(gan.discriminator.trainable_variables)) == \
+        pytest.approx(0.01)
+    # the generator is not clipped
+    assert max(np.abs(w).max() for w in _values(gan.generator.trainable_variables)) > 0.1
+
+
+def test_feature_matching_generator_step_changes_only_g(ring_batch):
+    from gancourse.stabilize import feature_extractor, feature_matching_loss
+
+    gan = _toy_gan(feature_matching="lrelu1")
+    z = np.random.default_rng(1).standard_normal((32, 2)).astype(np.float32)
+    features = feature_extractor(gan.discriminator, "lrelu1")
+    expected = feature_matching_loss(features(ring_batch), features(gan.generator(z)))
+    g0, d0 = _values(gan.generator.trainable_variables), _values(gan.discriminator.weights)
+    out = gan.generator_step(tf.constant(z), real=tf.constant(ring_batch))
+    assert float(out["g_loss"]) == pytest.approx(float(expected), rel=1e-5)
+    assert all(_changed(g0, gan.generator.trainable_variables))
+    assert not any(_changed(d0, gan.discriminator.weights))
+    with pytest.raises(ValueError, match="real batch"):
+        gan.generator_step(batch_size=4)
+    logs = gan.train_step(tf.constant(ring_batch))
+    assert np.isfinite(float(logs["g_loss"])) and float(logs["g_loss"]) >= 0
+    assert len(gan.layers) == 2  # the feature extractor is not tracked as a third sub-model
+
+
+def test_historical_averaging_tracks_the_mean_of_past_weights(ring_batch):
+    gan = _toy_gan(historical_weight=0.5)
+    snapshots = {"d": [_values(gan.discriminator.trainable_variables)],
+                 "g": [_values(gan.generator.trainable_variables)]}
+    for _ in range(3):
+        gan.train_step(tf.constant(ring_batch))
+        snapshots["d"].append(_values(gan.discriminator.trainable_variables))
+        snapshots["g"].append(_values(gan.generator.trainable_variables))
+    for key, history in (("d", gan.d_history), ("g", gan.g_history)):
+        assert history.t == 4
+        for k, avg in enumerate(history.averages):
+            mean = np.mean([s[k] for s in snapshots[key]], axis=0)
+            np.testing.assert_allclose(avg.numpy(), mean, rtol=1e-5, atol=1e-6)
+    # the penalty is part of the reported loss: d_loss = objective + 0.5 * penalty
+    z = np.zeros((32, 2), np.float32)
+    penalty = 0.5 * float(gan.d_history.penalty())
+    assert penalty > 0
+    plain = _toy_gan()
+    plain.set_weights(gan.get_weights())  # same networks without the option
+    assert float(gan.discriminator_step(tf.constant(ring_batch), z)["d_loss"]) == pytest.approx(
+        float(plain.discriminator_step(tf.constant(ring_batch), z)["d_loss"]) + penalty,
+        rel=1e-5)
+
+
+def test_evaluate_reports_the_gradient_penalty(ring_batch):
+    gan = _toy_gan(objective="wgan", gp_weight=10.0)
+    logs = gan.evaluate(ring_batch, batch_size=16, verbose=0, return_dict=True)
+    assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake", "gp"}
+    assert logs["gp"] > 0
+    # without the penalty d_loss is the critic loss alone, and there is no gp metric
+    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), objective="wgan")
+    logs = gan.evaluate(ring_batch, batch_size=16, verbose=0, return_dict=True)
+    assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert logs["d_loss"] == pytest.approx(logs["d_fake"] - logs["d_real"], rel=1e-5, abs=1e-6)
+
+
+def test_wgan_gp_under_xla_matches_the_plain_step(ring_batch):
+    # second-order gradients compile with XLA; the same inputs give the same update
+    rng = np.random.default_rng(2)
+    z = tf.constant(rng.standard_normal((32, 2)).astype(np.float32))
+    alpha = tf.constant(rng.uniform(size=32).astype(np.float32))
+    plain, xla = (_toy_gan(objective="wgan", gp_weight=10.0) for _ in range(2))
+    out_plain = plain.discriminator_step(tf.constant(ring_batch), z, alpha=alpha)
+    out_xla = tf.function(xla.discriminator_step, jit_compile=True)(tf.constant(ring_batch), z,
+                                                                    alpha)
+    for key in out_plain:
+        assert float(out_xla[key]) == pytest.approx(float(out_plain[key]), rel=1e-4), key
+    for a, b in zip(_values(plain.discriminator.weights), _values(xla.discriminator.weights)):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs, exc, match", [
+    (dict(objective="wasserstein"), ValueError, "objective"),
+    (dict(objective="wgan", g_loss_kind="minimax"), ValueError, "g_loss_kind"),
+    (dict(objective="hinge", real_label=0.9), ValueError, "real_label"),
+    (dict(gp_weight=-1.0), ValueError, "gp_weight"),
+    (dict(gp_weight=float("nan")), ValueError, "gp_weight"),
+    (dict(clip_value=0), ValueError, "clip_value"),
+    (dict(clip_value=-0.01), ValueError, "clip_value"),
+    (dict(historical_weight=-0.1), ValueError, "historical_weight"),
+    (dict(feature_matching="nope"), ValueError, "no layer 'nope'"),
+])
+def test_compile_validates_stabilisation_options(kwargs, exc, match):
+    gan = G.GAN(G.build_mlp_generator(), G.build_mlp_discriminator())
+    with pytest.raises(exc, match=match):
+        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), **kwargs)
+
+
+def test_gradient_penalty_refuses_a_batch_norm_critic():
+    from gancourse.stabilize import build_dcgan_critic
+
+    gan = G.GAN(G.build_dcgan_generator(16, base=8), build_dcgan_critic(base=8))
+    with pytest.raises(ValueError, match="batch norm"):
+        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), objective="wgan",
+                    gp_weight=10.0)
+    gan = G.GAN(G.build_dcgan_generator(16, base=8), build_dcgan_critic(base=8, norm="layer"))
+    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), objective="wgan",
+                gp_weight=10.0)
+    assert gan.gp_weight == 10.0
