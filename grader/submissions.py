@@ -48,6 +48,7 @@ PARTIAL_ANSWERS: dict[str, tuple[str, ...]] = {
     "a_eval": ("frechet_distance",),
     "a2_vanilla_gan": ("sample_noise", "discriminator_loss", "generator_loss"),
     "a3_dcgan": ("slerp",),
+    "a4_stabilization": ("feature_matching_loss", "discriminator_loss_smoothed", "lsgan_losses"),
 }
 
 

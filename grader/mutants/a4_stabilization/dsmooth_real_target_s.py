@@ -1,0 +1,12 @@
+# cell: discriminator_loss_smoothed
+# kills: test_discriminator_loss_smoothed
+# why: uses s itself as the real target instead of 1 - s
+def discriminator_loss_smoothed(real_logits, fake_logits, smoothing=0.1):
+    if (isinstance(smoothing, bool) or not isinstance(smoothing, (int, float, np.floating))
+            or not 0.0 <= float(smoothing) < 1.0):
+        raise ValueError(f"smoothing must be a number in [0, 1), got {smoothing!r}")
+    real_logits = tf.convert_to_tensor(real_logits, dtype=tf.float32)
+    fake_logits = tf.convert_to_tensor(fake_logits, dtype=tf.float32)
+    real = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.fill(tf.shape(real_logits), float(smoothing)), logits=real_logits)
+    fake = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.fill(tf.shape(fake_logits), 0.0), logits=fake_logits)
+    return tf.reduce_mean(real) + tf.reduce_mean(fake)

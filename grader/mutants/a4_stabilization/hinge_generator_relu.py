@@ -1,0 +1,9 @@
+# cell: hinge_losses
+# kills: test_hinge_losses
+# why: applies the hinge to the generator too, relu(1 - D(G(z))), instead of -mean D(G(z))
+def hinge_losses(real_scores, fake_scores):
+    real = tf.convert_to_tensor(real_scores, dtype=tf.float32)
+    fake = tf.convert_to_tensor(fake_scores, dtype=tf.float32)
+    d_loss = tf.reduce_mean(tf.nn.relu(1.0 - real)) + tf.reduce_mean(tf.nn.relu(1.0 + fake))
+    g_loss = tf.reduce_mean(tf.nn.relu(1.0 - fake))
+    return d_loss, g_loss
