@@ -12,6 +12,8 @@ Importing ``gancourse`` is cheap (no TensorFlow); the submodules import what the
 * :mod:`gancourse.features` - the MNIST feature network behind the course's classifier-FID
 * :mod:`gancourse.gan`      - losses on logits, dense/DCGAN builders, the ``GAN`` keras.Model,
   callbacks (sample grids, FID, checkpoints), strict ``.npz`` weights files
+* :mod:`gancourse.diagnostics` - measurements of GAN failure modes (gradient norms, mode coverage
+  over training, sweeps, batch-norm checks)
 * :mod:`gancourse.objectives` - Wasserstein (gradient penalty, weight clipping), least-squares
   and hinge losses, chosen by name
 * :mod:`gancourse.stabilize` - feature matching, minibatch discrimination, historical averaging,

@@ -71,8 +71,13 @@ def js_divergence(p, q):
     metric.  Equal to ``scipy.spatial.distance.jensenshannon(p, q) ** 2`` (natural log).
     """
     p, q = _pair(p, q)
-    m = 0.5 * (p + q)
-    out = 0.5 * _kl(p, m) + 0.5 * _kl(q, m)
+    # log(p / m) = log(2p / (p + q)), computed as log 2 + log p - log(p + q): forming m = (p+q)/2
+    # first would underflow to 0 for subnormal entries (e.g. 5e-324) and give an infinite term.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(p + q)
+        terms_p = np.where(p > 0, p * (LOG2 + np.log(p) - log_s), 0.0)
+        terms_q = np.where(q > 0, q * (LOG2 + np.log(q) - log_s), 0.0)
+    out = 0.5 * terms_p.sum(axis=-1) + 0.5 * terms_q.sum(axis=-1)
     out = np.clip(out, 0.0, LOG2)  # round-off can leave -1e-17 or log 2 + 1e-16
     return float(out) if out.ndim == 0 else out
 

@@ -325,3 +325,11 @@ def test_check_distribution_accepts_and_converts():
     check_distribution([0.5, 0.5 + 1e-9])  # within the default tolerance
     with pytest.raises(ValueError):
         check_distribution([0.5, 0.5 + 1e-3])
+
+
+def test_js_handles_subnormal_probabilities():
+    # (p + q) / 2 underflows to 0 for the smallest subnormal; the JS must still be ~0, not log 2.
+    p = np.array([0.5, 0.5, 5e-324])
+    q = np.array([0.5, 0.5, 0.0])
+    assert js_divergence(p, q) < 1e-300
+    assert js_divergence(q, p) < 1e-300
