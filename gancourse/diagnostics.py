@@ -24,7 +24,6 @@ generator losses are ``"non_saturating"`` (``-log D(G(z))``) and ``"minimax"``
 from __future__ import annotations
 
 import itertools
-import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -35,26 +34,13 @@ import tensorflow as tf
 
 from gancourse import gan
 from gancourse.data import GaussianMixture2D
-from gancourse.metrics import mode_coverage
+from gancourse.metrics import _positive_float, _positive_int, mode_coverage
 
 __all__ = [
     "logit_gradient", "generator_gradient_norms", "discriminator_accuracy",
     "Trainer", "ToyRun", "train_toy_gan", "mode_coverage_history", "sweep", "pivot",
     "batchnorm_reference", "activation_statistics", "scores_in_batches",
 ]
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
-
-
-def _positive_float(value: Any, name: str) -> float:
-    if (isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating))
-            or not math.isfinite(float(value)) or float(value) <= 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
 
 
 class _KeepState:
