@@ -164,7 +164,7 @@ def test_spectral_norm_kernels_have_largest_singular_value_1(part, config_name):
                                                                   keras.layers.Conv2D))]
     assert wrapped and not weighted  # every Dense and Conv2D of D is wrapped
     x = np.random.default_rng(1).normal(size=(8,) + tuple(d.input_shape[1:])).astype(np.float32)
-    for _ in range(30):  # one power iteration per training call
+    for _ in range(100):  # one power iteration per training call
         d(x, training=True)
     for layer in wrapped:
         kernel = np.asarray(layer.layer.kernel)
