@@ -99,6 +99,17 @@ def _reduce(per_example: tf.Tensor, reduction: str) -> tf.Tensor:
     raise ValueError(f"reduction must be 'mean' or 'none', got {reduction!r}")
 
 
+def _reduce_pair(real: tf.Tensor, fake: tf.Tensor, reduction: str) -> tf.Tensor:
+    """``mean(real) + mean(fake)`` (``"mean"``) or per example ``real_i + fake_i`` (``"none"``)."""
+    if reduction == "none":
+        n_real, n_fake = real.shape[0], fake.shape[0]
+        if n_real is not None and n_fake is not None and n_real != n_fake:
+            raise ValueError(f"reduction='none' needs as many real as fake examples, got "
+                             f"{n_real} and {n_fake}")
+        return real + fake
+    return _reduce(real, reduction) + _reduce(fake, reduction)
+
+
 def discriminator_loss(real_logits: Any, fake_logits: Any, real_label: float = REAL_LABEL,
                        *, reduction: str = "mean") -> tf.Tensor:
     """The discriminator's loss: ``BCE(real_logits, real_label) + BCE(fake_logits, 0)``.
@@ -123,13 +134,7 @@ def discriminator_loss(real_logits: Any, fake_logits: Any, real_label: float = R
         raise ValueError(f"real_label must be a number in (0, 1], got {real_label!r}")
     real = _per_example_bce(real_logits, float(real_label))
     fake = _per_example_bce(fake_logits, FAKE_LABEL)
-    if reduction == "none":
-        n_real, n_fake = real.shape[0], fake.shape[0]
-        if n_real is not None and n_fake is not None and n_real != n_fake:
-            raise ValueError(f"reduction='none' needs as many real as fake logits, got "
-                             f"{n_real} and {n_fake}")
-        return real + fake
-    return _reduce(real, reduction) + _reduce(fake, reduction)
+    return _reduce_pair(real, fake, reduction)
 
 
 def generator_loss(fake_logits: Any, kind: str = "non_saturating", *,

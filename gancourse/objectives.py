@@ -31,7 +31,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gancourse.gan import discriminator_loss, generator_loss
+from gancourse.gan import _reduce, _reduce_pair, discriminator_loss, generator_loss
 
 __all__ = [
     "OBJECTIVES", "wasserstein_critic_loss", "wasserstein_generator_loss", "gradient_penalty",
@@ -80,21 +80,6 @@ def _check_weight(value: Any, name: str) -> float:
     return float(value)
 
 
-def _reduce(per_example: tf.Tensor, reduction: str) -> tf.Tensor:
-    return tf.reduce_mean(per_example) if reduction == "mean" else per_example
-
-
-def _pair(real_terms: tf.Tensor, fake_terms: tf.Tensor, reduction: str) -> tf.Tensor:
-    """``mean(real_terms) + mean(fake_terms)``, or per example ``real_i + fake_i``."""
-    if reduction == "none":
-        n_real, n_fake = real_terms.shape[0], fake_terms.shape[0]
-        if n_real is not None and n_fake is not None and n_real != n_fake:
-            raise ValueError(f"reduction='none' needs as many real as fake scores, got {n_real} "
-                             f"and {n_fake}")
-        return real_terms + fake_terms
-    return tf.reduce_mean(real_terms) + tf.reduce_mean(fake_terms)
-
-
 # --------------------------------------------------------------------------------------------
 # Wasserstein GAN
 # --------------------------------------------------------------------------------------------
@@ -117,7 +102,7 @@ def wasserstein_critic_loss(real_scores: Any, fake_scores: Any, *,
         ``float32`` scalar or (N,).
     """
     _check_reduction(reduction)
-    return _pair(-_scores(real_scores, "real_scores"), _scores(fake_scores, "fake_scores"),
+    return _reduce_pair(-_scores(real_scores, "real_scores"), _scores(fake_scores, "fake_scores"),
                  reduction)
 
 
@@ -266,7 +251,7 @@ def lsgan_discriminator_loss(real_scores: Any, fake_scores: Any, *,
     _check_reduction(reduction)
     real = _scores(real_scores, "real_scores")
     fake = _scores(fake_scores, "fake_scores")
-    return _pair(0.5 * tf.square(real - 1.0), 0.5 * tf.square(fake), reduction)
+    return _reduce_pair(0.5 * tf.square(real - 1.0), 0.5 * tf.square(fake), reduction)
 
 
 def lsgan_generator_loss(fake_scores: Any, *, reduction: str = "mean") -> tf.Tensor:
@@ -290,7 +275,7 @@ def hinge_discriminator_loss(real_scores: Any, fake_scores: Any, *,
     _check_reduction(reduction)
     real = _scores(real_scores, "real_scores")
     fake = _scores(fake_scores, "fake_scores")
-    return _pair(tf.nn.relu(1.0 - real), tf.nn.relu(1.0 + fake), reduction)
+    return _reduce_pair(tf.nn.relu(1.0 - real), tf.nn.relu(1.0 + fake), reduction)
 
 
 def hinge_generator_loss(fake_scores: Any, *, reduction: str = "mean") -> tf.Tensor:
