@@ -16,17 +16,23 @@ Results go to ``OUT`` (default ``grades/<UTC time>/``), which must not exist yet
 so earlier results are never overwritten:
 
 * ``grades.csv``          one row per student and assignment: score, max_score, status
-                          (``graded`` or ``error``) and, for errors, why (corrupt notebook,
-                          missing notebook, kernel died): such submissions score 0 and the
-                          other students are graded as usual
+                          (``graded`` or ``error``) and a message: for errors, why (corrupt
+                          notebook, missing notebook, kernel died or stopped by a limit): such
+                          submissions score 0 and the other students are graded as usual; for
+                          graded ones, what the sandbox noticed (output too large, library
+                          functions replaced and put back, tests that do not count, answers
+                          flagged for the instructor's review), else empty
 * ``nbgrader_export.csv`` nbgrader's own export of the gradebook
 * ``cells.csv``           per test cell: student, assignment, notebook, cell, score, max_score
 * ``feedback/<student>/<assignment>/*.html``   what the student gets back (``grading_error.txt``
-                          for a submission that could not be graded)
+                          for a submission that could not be graded, ``grading_notes.txt``
+                          beside the HTML for a graded one with a message)
 * ``autograded/``         the executed notebooks, for regrading disputes
 * ``gradebook.db``        the workspace's gradebook
 
-Nothing is written into ``solutions/``, ``assignments/`` or the submissions folder.
+Nothing is written into ``solutions/``, ``assignments/`` or the submissions folder.  Every
+kernel runs in the sandbox of ``grader/sandbox.py`` (limits, no network, no access to the
+solutions or other students' files) with the test guard of ``grader/sandbox_kernel.py``.
 """
 from __future__ import annotations
 
@@ -46,6 +52,8 @@ from pathlib import Path
 from grader.submissions import EXTRA_FILES
 from grader.workspace import REPO, GradingError, Workspace, assignment_ids
 
+NOTES_FILE = "grading_notes.txt"
+
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -59,6 +67,9 @@ class GradeReport:
     cells: dict[tuple[str, str, str], tuple[float, float]] = field(default_factory=dict)
     #: (student, assignment) -> why the submission could not be graded (it scores 0)
     problems: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (student, assignment) -> what the sandbox saw in a graded submission (truncated output,
+    #: undone tampering, tests that do not count, answers flagged for review)
+    notes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def score(self, student: str, assignment: str) -> float:
         return self.totals[(student, assignment)][0]
@@ -139,7 +150,7 @@ _FAILURES = (
     ("UnicodeDecodeError", "the notebook file is not UTF-8 text"),
     ("DeadKernelError", "the Python kernel died while running the notebook (for example a call "
                         "to os._exit, a crash, or running out of memory)"),
-    ("CellTimeoutError", "a cell ran past the time limit"),
+    ("CellTimeoutError", "a cell ran past the time limit and did not stop when interrupted"),
 )
 
 
@@ -178,11 +189,41 @@ def _shards(found: dict[str, list[str]], jobs: int) -> list[dict[str, list[str]]
     return [s for s in shards if s]
 
 
+def _sandbox_notes(ws: Workspace, student: str, assignment: str) -> tuple[str | None, list[str]]:
+    """What the sandbox recorded for one submission (grader/sandbox_kernel.py): why its kernel
+    died (None if it did not) and one line per thing the student should know."""
+    from grader.sandbox_kernel import read_notes
+
+    died, lines = None, []
+    for n in read_notes(ws.root, student, assignment):
+        where = f"{n['notebook']}: " if n.get("notebook") else ""
+        if n.get("kernel"):
+            died = f"the Python kernel was stopped: the notebook {n['kernel']['detail']}"
+        if n.get("truncated"):
+            lines.append(f"{where}output too large: the notebook printed more than the grader "
+                         "keeps; the rest was dropped (tests are graded as usual)")
+        changed = sorted({c for t in n.get("tampering", ()) for c in t["changed"]})
+        if changed:
+            cells = sorted({t["cell"] for t in n["tampering"]})
+            lines.append(f"{where}the notebook replaced {', '.join(changed[:8])} (in "
+                         f"{', '.join(cells[:5])}); the grader put the originals back before the "
+                         "tests ran")
+        for t in n.get("failed_tests", ()):
+            lines.append(f"{where}{t['cell']} scores 0: {t['why']}")
+        if n.get("guard", "ok") != "ok":
+            lines.append(f"{where}the grader's checks {n['guard']}")
+        for flag in n.get("flags", ()):
+            lines.append(f"{where}flagged for review by the instructor: {flag}")
+    return died, lines
+
+
 def _autograde(ws: Workspace, found: dict[str, list[str]], submissions: Path,
-               verbose: bool) -> dict[tuple[str, str], str]:
+               verbose: bool) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], list[str]]]:
     """Release, copy in, autograde and write feedback for ``found`` in workspace ``ws``;
-    returns the submissions that could not be graded, with the reason."""
+    returns the submissions that could not be graded, with the reason, and the sandbox's
+    notes on the others."""
     problems: dict[tuple[str, str], str] = {}
+    notes: dict[tuple[str, str], list[str]] = {}
     for assignment, students in found.items():
         if verbose:
             print(f"== {assignment}: {len(students)} submission(s)", flush=True)
@@ -201,10 +242,15 @@ def _autograde(ws: Workspace, found: dict[str, list[str]], submissions: Path,
         # nbgrader grades every other submission when one fails, then exits 1: that is
         # not an error of the pipeline, so read which students failed from its log.
         log = ws.nbgrader("autograde", assignment, "--force", check=False).stdout
-        for student, reason in _failed_students(log, assignment).items():
-            problems.setdefault((student, assignment), reason)
+        failed = _failed_students(log, assignment)
+        for student in students:
+            died, lines = _sandbox_notes(ws, student, assignment)
+            if student in failed:
+                problems.setdefault((student, assignment), died or failed[student])
+            elif lines:
+                notes[(student, assignment)] = lines
         ws.nbgrader("generate_feedback", assignment, "--force", check=False)
-    return problems
+    return problems, notes
 
 
 def _merge_gradebook(src: Path, dest: Path, assignments: list[str]) -> None:
@@ -266,7 +312,9 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
         shards = _shards(found, jobs)
         if len(shards) == 1:
             ws = Workspace(Path(tmp) / "course")
-            report.problems.update(_autograde(ws, found, submissions, verbose))
+            problems, notes = _autograde(ws, found, submissions, verbose)
+            report.problems.update(problems)
+            report.notes.update(notes)
         else:
             if verbose:
                 print(f"grading in {len(shards)} parallel jobs", flush=True)
@@ -274,8 +322,9 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
             with ThreadPoolExecutor(len(shards)) as pool:  # each job waits on its subprocesses
                 results = list(pool.map(lambda args: _autograde(*args, False),
                                         [(w, sh, submissions) for w, sh in zip(workspaces, shards)]))
-            for problems in results:
+            for problems, notes in results:
                 report.problems.update(problems)
+                report.notes.update(notes)
             ws = Workspace(Path(tmp) / "course")
             for assignment in found:
                 ws.release(assignment)
@@ -288,6 +337,12 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
             max_score = _max_score(ws, assignment)
             report.totals[(student, assignment)] = (0.0, max_score)
             _write_problem_feedback(ws.root / "feedback" / student / assignment, assignment, reason)
+        for (student, assignment), lines in report.notes.items():
+            if (student, assignment) not in report.problems:
+                (ws.root / "feedback" / student / assignment).mkdir(parents=True, exist_ok=True)
+                (ws.root / "feedback" / student / assignment / NOTES_FILE).write_text(
+                    f"Notes from the grader on your {assignment} submission:\n"
+                    + "".join(f"* {line}\n" for line in lines))
         graded_without_feedback = [
             key for key in report.totals if key not in report.problems
             and not any((ws.root / "feedback" / key[0] / key[1]).glob("*.html"))]
@@ -301,7 +356,8 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
             for (student, assignment), (score, max_score) in sorted(report.totals.items()):
                 problem = report.problems.get((student, assignment))
                 w.writerow([student, assignment, score, max_score,
-                            "error" if problem else "graded", problem or ""])
+                            "error" if problem else "graded",
+                            problem or " | ".join(report.notes.get((student, assignment), []))])
         with open(out / "cells.csv", "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["student_id", "assignment", "cell", "score", "max_score"])

@@ -32,6 +32,20 @@ c.Execute.kernel_name = "python3"
 c.Execute.timeout = int(os.environ.get("GANCOURSE_CELL_TIMEOUT", "120"))
 c.Execute.interrupt_on_timeout = True
 
+# Isolation (grader/sandbox.py, grader/sandbox_kernel.py): autograding runs every kernel through
+# the sandbox launcher (limits on memory, CPU, wall time, processes, file and output size; no
+# network; read access only to what the hidden tests need) and guards the test cells against
+# notebooks that patch the functions the tests call.  Limits: the GANCOURSE_GRADE_* variables.
+c.Autograde.autograde_preprocessors = [
+    "grader.sandbox_kernel.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Students' answers are compared against the gradebook copy of every locked and test cell, so an
 # edited or deleted test cell cannot change a grade.
 c.Autograde.create_student = True

@@ -1,0 +1,685 @@
+"""Run one grading kernel in a sandbox: limits, no network, a filesystem allow-list.
+
+nbgrader starts every kernel through this launcher (see ``grader/sandbox_kernel.py``)::
+
+    python -m grader.sandbox --report R --read P ... --write D ... [limits] -- python -m ipykernel_launcher -f C
+
+The launcher forks the kernel and stays as its parent (a *watchdog*).  The kernel, before it
+executes a single line of student code:
+
+1. joins a fresh ``pids`` control group capped at ``processes`` tasks (Linux, as root), else
+   gets ``RLIMIT_NPROC`` (counts threads too; see :func:`_limit_processes`);
+2. enters a new user and network namespace (Linux): no interface but a loopback that is down,
+   so no connection leaves the kernel.  The kernel talks to nbgrader over Unix sockets
+   (``transport = "ipc"``), which need no network.  Where namespaces are unavailable it falls
+   back to a new network namespace alone (root), then to nothing: proxies are cleared and
+   Landlock (below) still refuses TCP;
+3. gets ``RLIMIT_DATA`` (memory: heap and anonymous mappings, so an oversized allocation
+   raises ``MemoryError`` in the cell instead of killing the kernel; TensorFlow maps about
+   2.8 GB of *address space* but uses only ~0.6 GB of data, which is why ``RLIMIT_AS`` is not
+   used), ``RLIMIT_CPU`` (per notebook), ``RLIMIT_FSIZE`` (largest file it may write; the
+   signal is ignored so the write fails with ``OSError``) and ``RLIMIT_CORE = 0``;
+4. is restricted by Landlock (Linux >= 5.13): it may read the Python installation, the system
+   libraries, the course library and exactly the files the hidden tests of its assignment load
+   (``HIDDEN_TEST_READS``), and write only in its own scratch folder (the notebook's folder in
+   the workspace) and a private HOME/TMPDIR.  ``solutions/``, the gradebook, the other
+   students' folders and the grader's artifacts are out of reach; with Landlock ABI >= 4 it
+   may neither connect nor bind TCP, with ABI >= 6 it may not signal processes outside the
+   sandbox (the grader).
+
+The watchdog meanwhile polls the kernel's process tree: it kills everything when the tree's
+resident memory exceeds ``memory_mb``, the notebook runs past ``wall_seconds``, or the tree
+holds more than ``processes`` tasks (a backstop where neither the cgroup nor RLIMIT_NPROC
+applies), and when the kernel exits it kills whatever the kernel left behind.  It writes a JSON
+report (protections applied, why it killed the kernel, peak memory) that the grader turns into
+the student's feedback.
+
+``python -m grader.sandbox --check`` prints which protections work on this machine.  The table
+for Linux, macOS and JupyterHub is in README.md ("What the grader protects against").
+
+Standard library (plus ``psutil``, a dependency of ipykernel) only: the launcher starts once per
+kernel and must be quick.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: Files of the repository that the hidden tests of an assignment load, read-only inside the
+#: kernel (relative to the repository).  Everything else of ``grader/`` and ``solutions/`` is
+#: unreadable.  a3_dcgan's quality tests import ``grader.quality``, which builds the reference
+#: generator from the instructor's notebook and loads the reference measurements.
+HIDDEN_TEST_READS: dict[str, tuple[str, ...]] = {
+    "a3_dcgan": ("grader/__init__.py", "grader/quality.py", "grader/submissions.py",
+                 "grader/workspace.py", "grader/reference/a3_dcgan",
+                 "solutions/a3_dcgan/a3_dcgan.ipynb"),
+}
+
+
+class SandboxError(RuntimeError):
+    """The sandbox cannot be set up as asked (bad limits, missing paths)."""
+
+
+# ------------------------------------------------------------------------------------------
+# Limits
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one kernel (one notebook of one student).
+
+    The defaults fit the ``ci`` profile of every assignment with a wide margin (measured with
+    the solutions: a3, the largest, peaks at ~1.3 GB resident, 24 tasks and ~21 CPU seconds;
+    a1 at ~140 MB, 14 tasks, ~2 CPU seconds); each can be changed with the environment
+    variable in ``ENV``.
+    """
+
+    memory_mb: int = 4096  #: RLIMIT_DATA per process; the tree's resident memory: watchdog_memory_mb
+    cpu_seconds: int = 900  #: CPU time of the kernel process (all its threads), per notebook
+    wall_seconds: int = 1800  #: lifetime of the kernel: the whole notebook
+    processes: int = 512  #: tasks (processes and threads) of the kernel's tree
+    file_mb: int = 512  #: largest file the kernel may write
+    output_kb: int = 2048  #: cell outputs kept per notebook (enforced by the grader's client)
+
+    ENV = {
+        "memory_mb": "GANCOURSE_GRADE_MEMORY_MB",
+        "cpu_seconds": "GANCOURSE_GRADE_CPU_SECONDS",
+        "wall_seconds": "GANCOURSE_NOTEBOOK_TIMEOUT",
+        "processes": "GANCOURSE_GRADE_PROCESSES",
+        "file_mb": "GANCOURSE_GRADE_FILE_MB",
+        "output_kb": "GANCOURSE_GRADE_OUTPUT_KB",
+    }
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise SandboxError(f"limit {f.name} must be a positive int, got {value!r}")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Limits":
+        """Defaults, overridden by the ``GANCOURSE_GRADE_*`` environment variables."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for name, var in cls.ENV.items():
+            raw = environ.get(var, "").strip()
+            if raw:
+                try:
+                    values[name] = int(raw)
+                except ValueError:
+                    raise SandboxError(f"{var} must be a positive integer, got {raw!r}") from None
+        return cls(**values)
+
+    def argv(self) -> list[str]:
+        out = []
+        for name, value in asdict(self).items():
+            out += [f"--{name.replace('_', '-')}", str(value)]
+        return out
+
+
+# ------------------------------------------------------------------------------------------
+# Linux primitives (ctypes; every one reports failure instead of raising)
+# ------------------------------------------------------------------------------------------
+_libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 38, 36
+_SYS_LANDLOCK_CREATE_RULESET, _SYS_LANDLOCK_ADD_RULE, _SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
+
+# Landlock access rights (include/uapi/linux/landlock.h)
+FS_EXECUTE, FS_WRITE_FILE, FS_READ_FILE, FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
+FS_MAKE_SOCK = 1 << 9
+FS_TRUNCATE, FS_IOCTL_DEV = 1 << 14, 1 << 15
+_FS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 4: (1 << 15) - 1,
+              5: (1 << 16) - 1}
+NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1
+SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1
+_FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
+_READ = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+class _PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def _errno_text() -> str:
+    return os.strerror(ctypes.get_errno())
+
+
+def landlock_abi() -> int:
+    """The kernel's Landlock ABI version (0: unavailable, e.g. macOS, old kernel, seccomp)."""
+    if _libc is None:
+        return 0
+    abi = _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_CREATE_RULESET), None, ctypes.c_size_t(0),
+                        ctypes.c_uint32(1))  # LANDLOCK_CREATE_RULESET_VERSION
+    return max(int(abi), 0)
+
+
+def _prctl(option: int, arg: int) -> bool:
+    return _libc is not None and _libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0) == 0
+
+
+@dataclass
+class Policy:
+    """What the kernel may touch.  Paths that do not exist are ignored."""
+
+    read: list[str]  #: files and folders it may read (folders: everything beneath)
+    write: list[str]  #: folders it may read and write (create, remove, truncate)
+    list_only: list[str]  #: folders whose entries it may list (names only, not contents)
+    sockets: list[str]  #: folders where it may create Unix sockets (the kernel's ipc files)
+
+
+def landlock_restrict(policy: Policy, abi: int) -> str:
+    """Restrict this process (and its future children) to ``policy``; returns what applied."""
+    fs = _FS_BY_ABI[min(abi, 5)]
+    attr = _RulesetAttr(fs, NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0,
+                        SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0)
+    size = 8 if abi < 4 else 16 if abi < 6 else 24
+    ruleset = _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_CREATE_RULESET), ctypes.byref(attr),
+                            ctypes.c_size_t(size), ctypes.c_uint32(0))
+    if ruleset < 0:
+        return f"none (landlock_create_ruleset: {_errno_text()})"
+    try:
+        def allow(path: str, access: int) -> None:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                return  # a path that does not exist needs no rule
+            try:
+                if not os.path.isdir(path):
+                    access &= _FILE_RIGHTS
+                rule = _PathBeneathAttr(access & fs, fd)
+                if _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_ADD_RULE), ctypes.c_int(ruleset),
+                                 ctypes.c_int(1), ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
+                    raise SandboxError(f"landlock_add_rule({path}): {_errno_text()}")
+            finally:
+                os.close(fd)
+
+        for path in policy.read:
+            allow(path, _READ)
+        for path in policy.list_only:
+            allow(path, FS_READ_DIR)
+        for path in policy.sockets:
+            allow(path, FS_MAKE_SOCK)
+        for path in policy.write:
+            allow(path, fs)
+        for path in ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+                     "/dev/tty", "/dev/ptmx", "/dev/pts"):
+            allow(path, FS_READ_FILE | FS_WRITE_FILE | FS_READ_DIR | FS_IOCTL_DEV | FS_TRUNCATE)
+        if not _prctl(PR_SET_NO_NEW_PRIVS, 1):
+            return f"none (no_new_privs: {_errno_text()})"
+        if _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_RESTRICT_SELF), ctypes.c_int(ruleset),
+                         ctypes.c_uint32(0)) != 0:
+            return f"none (landlock_restrict_self: {_errno_text()})"
+    finally:
+        os.close(ruleset)
+    return f"landlock ABI {abi}"
+
+
+def enter_namespaces() -> str:
+    """New user + network namespace (identity uid/gid map); returns what applied."""
+    if _libc is None:
+        return "none (not Linux)"
+    uid, gid = os.getuid(), os.getgid()
+    if _libc.unshare(ctypes.c_int(CLONE_NEWUSER | CLONE_NEWNET)) == 0:
+        try:
+            Path("/proc/self/setgroups").write_text("deny")
+            Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
+            Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+        except OSError as exc:
+            return f"user+network namespace (id map failed: {exc})"
+        return "user+network namespace"
+    why = _errno_text()
+    if _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0:
+        return "network namespace"
+    return f"none (unshare: {why})"
+
+
+# ------------------------------------------------------------------------------------------
+# Process limit: a pids cgroup where we may create one, else RLIMIT_NPROC
+# ------------------------------------------------------------------------------------------
+def _pids_cgroup_root() -> Path | None:
+    """A cgroup (v1 ``pids`` hierarchy, or v2 with the pids controller) we may create in."""
+    try:
+        mounts = Path("/proc/self/mountinfo").read_text().splitlines()
+        own = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in mounts:
+        left, _, right = line.partition(" - ")
+        parts, fs = left.split(), right.split()
+        if len(fs) < 3 or len(parts) < 5:
+            continue
+        mount_point, fstype, options = parts[4], fs[0], fs[2].split(",")
+        if fstype == "cgroup" and "pids" in options:
+            rel = next((ln.split(":", 2)[2] for ln in own
+                        if "pids" in ln.split(":", 2)[1].split(",")), "/")
+        elif fstype == "cgroup2":
+            rel = next((ln.split(":", 2)[2] for ln in own if ln.startswith("0::")), "/")
+            ctrl = Path(mount_point + rel) / "cgroup.subtree_control"
+            if not ctrl.is_file() or "pids" not in ctrl.read_text().split():
+                continue
+        else:
+            continue
+        base = Path(mount_point + rel)
+        if os.access(base, os.W_OK):
+            return base
+    return None
+
+
+def _remove_stale_cgroups(root: Path) -> None:
+    """Remove the cgroups of launchers that were killed before they could (SIGKILL), and
+    whatever their kernels left in them."""
+    for group in root.glob("gancourse-kernel-*"):
+        try:
+            os.kill(int(group.name.rsplit("-", 1)[1]), 0)
+            continue  # its launcher is alive
+        except ProcessLookupError:
+            pass
+        except (ValueError, PermissionError):
+            continue
+        try:
+            for pid in (group / "cgroup.procs").read_text().split():
+                os.kill(int(pid), signal.SIGKILL)
+            group.rmdir()
+        except (OSError, ValueError):
+            pass
+
+
+def make_pids_cgroup(limit: int) -> Path | None:
+    """Create a cgroup holding at most ``limit`` tasks; None where that is not allowed."""
+    root = _pids_cgroup_root()
+    if root is None:
+        return None
+    _remove_stale_cgroups(root)
+    group = root / f"gancourse-kernel-{os.getpid()}"
+    try:
+        group.mkdir()
+        (group / "pids.max").write_text(str(limit))
+    except OSError:
+        try:
+            group.rmdir()
+        except OSError:
+            pass
+        return None
+    return group
+
+
+def _count_tasks(uid: int) -> int:
+    """What RLIMIT_NPROC counts for ``uid``: its threads on Linux, its processes elsewhere."""
+    if not sys.platform.startswith("linux"):
+        import psutil
+
+        return sum(1 for p in psutil.process_iter(["uids"])
+                   if p.info["uids"] is not None and p.info["uids"].real == uid)
+    n = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    n += len(os.listdir(f"/proc/{entry.name}/task"))
+            except OSError:
+                pass
+    return n
+
+
+def _join_cgroup(cgroup: Path | None) -> bool:
+    if cgroup is None:
+        return False
+    try:
+        (cgroup / "cgroup.procs").write_text(str(os.getpid()))
+        return True
+    except OSError:
+        return False
+
+
+def _limit_processes(limit: int, in_cgroup: bool, namespaces: str) -> str:
+    import resource
+
+    if in_cgroup:
+        return f"pids cgroup (max {limit} tasks)"
+    if os.getuid() == 0:
+        return "watchdog only (RLIMIT_NPROC does not bind root)"
+    if namespaces.startswith("user"):
+        # in a fresh user namespace the count is of this sandbox's tasks only
+        resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
+        return f"RLIMIT_NPROC {limit} (own user namespace)"
+    # RLIMIT_NPROC counts every task of this user: allow what runs now plus the limit
+    cap = _count_tasks(os.getuid()) + limit
+    resource.setrlimit(resource.RLIMIT_NPROC, (cap, cap))
+    return f"RLIMIT_NPROC {cap} (shared with the user's other processes)"
+
+
+# ------------------------------------------------------------------------------------------
+# The kernel side: set everything up, then exec
+# ------------------------------------------------------------------------------------------
+_PROXY_VARS = ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+               "FTP_PROXY", "ALL_PROXY")
+
+
+def _prepare_home(home: Path) -> dict[str, str]:
+    """Private HOME/TMPDIR contents and environment: caches the kernel may write."""
+    mpl = home / ".config" / "matplotlib"
+    mpl.mkdir(parents=True, exist_ok=True)
+    # matplotlib rebuilds its font cache (seconds) in an empty config folder: reuse ours
+    cache = Path(os.environ.get("MPLCONFIGDIR") or Path.home() / ".cache" / "matplotlib")
+    for font_list in cache.glob("fontlist-*.json") if cache.is_dir() else ():
+        shutil.copyfile(font_list, mpl / font_list.name)
+    return {"HOME": str(home), "MPLCONFIGDIR": str(mpl), "IPYTHONDIR": str(home / ".ipython"),
+            "KERAS_HOME": str(home / ".keras")}
+
+
+def setup_child(limits: Limits, policy: Policy, home: Path, tmp: Path,
+                cgroup: Path | None) -> dict[str, str]:
+    """In the forked kernel process: apply every protection that works here."""
+    import resource
+
+    done: dict[str, str] = {}
+    env_updates = _prepare_home(home)
+    env_updates["TMPDIR"] = str(tmp)
+    in_cgroup = _join_cgroup(cgroup)  # before the user namespace, while we may still
+    done["network"] = enter_namespaces()
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the watchdog dies -> the kernel dies
+    done["processes"] = _limit_processes(limits.processes, in_cgroup, done["network"])
+    mb = 1024 * 1024
+    limits_set = []
+    for name, value in (("RLIMIT_DATA", limits.memory_mb * mb),
+                        ("RLIMIT_CPU", limits.cpu_seconds),
+                        ("RLIMIT_FSIZE", limits.file_mb * mb),
+                        ("RLIMIT_CORE", 0)):
+        hard = value + 5 if name == "RLIMIT_CPU" else value  # SIGXCPU, then SIGKILL 5 s later
+        try:
+            resource.setrlimit(getattr(resource, name), (value, hard))
+            limits_set.append(name)
+        except (ValueError, OSError, AttributeError) as exc:
+            limits_set.append(f"{name} failed ({exc})")
+    done["rlimits"] = ", ".join(limits_set)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # too large a file: OSError, not death
+    for var in _PROXY_VARS:
+        os.environ.pop(var, None)
+    os.environ["no_proxy"] = os.environ["NO_PROXY"] = "*"
+    os.environ.update(env_updates)
+    abi = landlock_abi()
+    done["filesystem"] = landlock_restrict(policy, abi) if abi else "none (no Landlock)"
+    return done
+
+
+# ------------------------------------------------------------------------------------------
+# The watchdog
+# ------------------------------------------------------------------------------------------
+def _tree(psutil) -> list:
+    """The kernel and everything it started: our descendants (orphans are re-parented to us,
+    a subreaper).  ``_kill_all`` adds the members of the kernel's cgroup."""
+    procs = {}
+    try:
+        procs = {p.pid: p for p in psutil.Process().children(recursive=True)}
+    except psutil.Error:
+        pass
+    return list(procs.values())
+
+
+def _kill_all(psutil, cgroup: Path | None) -> None:
+    for _ in range(20):
+        procs = _tree(psutil)
+        if cgroup is not None:
+            try:
+                known = {p.pid for p in procs}
+                for pid in (cgroup / "cgroup.procs").read_text().split():
+                    if int(pid) not in known:
+                        procs.append(psutil.Process(int(pid)))
+            except (OSError, ValueError, psutil.Error):
+                pass
+        if not procs:
+            return
+        for p in procs:
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(procs, timeout=0.5)
+
+
+def _write_report(path: Path | None, report: dict) -> None:
+    if path is None:
+        return
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(report, indent=1, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
+        report_path: Path | None, poll: float = 0.2) -> int:
+    """Start ``cmd`` sandboxed and watch it; returns its exit status (128 + signal if killed)."""
+    import psutil
+
+    home.mkdir(parents=True, exist_ok=True)
+    tmp.mkdir(parents=True, exist_ok=True)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    cgroup = make_pids_cgroup(limits.processes) if sys.platform.startswith("linux") else None
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the kernel
+        os.close(read_fd)
+        try:
+            done = setup_child(limits, policy, home, tmp, cgroup)
+            os.write(write_fd, json.dumps(done).encode())
+            os.close(write_fd)
+            os.execvp(cmd[0], cmd)
+        except BaseException as exc:  # noqa: BLE001 - report anything, then leave
+            try:
+                os.write(write_fd, json.dumps({"error": repr(exc)}).encode())
+            finally:
+                os._exit(127)
+    os.close(write_fd)
+    start = time.monotonic()
+    report: dict = {"limits": asdict(limits), "reason": None, "detail": "", "kernel_pid": pid,
+                    "peak_rss_mb": 0.0, "peak_tasks": 0}
+    with os.fdopen(read_fd, "rb") as pipe:  # EOF when the kernel execs
+        raw = pipe.read()
+    try:
+        report["protections"] = json.loads(raw or b"{}")
+    except json.JSONDecodeError:
+        report["protections"] = {"error": raw.decode(errors="replace")}
+    _write_report(report_path, report)
+
+    stop = {"signal": None}
+
+    def on_term(signum, _frame):
+        stop["signal"] = signum
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # interrupts reach the kernel via its group
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    status = None
+    while status is None:
+        try:
+            done_pid, raw_status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done_pid, raw_status = pid, 0
+        if done_pid == pid:
+            status = raw_status
+            break
+        while True:  # reap orphans re-parented to us
+            try:
+                other, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if other in (0, pid):
+                break
+        procs = _tree(psutil)
+        rss = tasks = 0
+        for p in procs:
+            try:
+                # forked processes share pages: with several, count each page once (PSS)
+                info = p.memory_full_info() if len(procs) > 1 else p.memory_info()
+                rss += getattr(info, "pss", info.rss)
+                tasks += p.num_threads()
+            except psutil.Error:
+                pass
+        report["peak_rss_mb"] = max(report["peak_rss_mb"], round(rss / 2**20, 1))
+        report["peak_tasks"] = max(report["peak_tasks"], tasks)
+        reason = None
+        if rss > watchdog_memory_mb(limits) * 2**20:
+            reason, detail = "memory", f"used more than {limits.memory_mb} MB of memory"
+        elif tasks > limits.processes + 16:
+            reason, detail = "processes", f"started more than {limits.processes} processes/threads"
+        elif time.monotonic() - start > limits.wall_seconds:
+            reason, detail = "wall", f"ran longer than {limits.wall_seconds} s in total"
+        elif stop["signal"] is not None:
+            reason, detail = "stopped", "stopped by the grader"
+        if reason:
+            report["reason"], report["detail"] = reason, detail
+            _kill_all(psutil, cgroup)
+            continue
+        time.sleep(poll)
+    _kill_all(psutil, cgroup)  # whatever the kernel left behind
+    for folder in (home, tmp):  # the kernel's files; the grader removes the rest
+        shutil.rmtree(folder, ignore_errors=True)
+    if cgroup is not None:
+        try:
+            cgroup.rmdir()
+        except OSError:
+            pass
+    code = os.waitstatus_to_exitcode(status)
+    report["exit"] = code
+    if code < 0 and report["reason"] is None:
+        sig = -code
+        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and _cpu_exhausted(report, limits)):
+            report["reason"] = "cpu"
+            report["detail"] = f"used more than {limits.cpu_seconds} s of CPU time"
+        else:
+            report["reason"] = "signal"
+            report["detail"] = f"was killed by signal {signal.Signals(sig).name}"
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report["cpu_seconds"] = round(used.ru_utime + used.ru_stime, 1)
+    report["seconds"] = round(time.monotonic() - start, 1)
+    _write_report(report_path, report)
+    return code if code >= 0 else 128 - code
+
+
+def watchdog_memory_mb(limits: Limits) -> int:
+    """Resident memory of the whole tree at which the watchdog stops the kernel.
+
+    Higher than the per-process ``RLIMIT_DATA`` (``memory_mb``): resident memory also counts
+    the mapped libraries (~0.2 GB for NumPy/SciPy, ~0.7 GB with TensorFlow), and a single
+    process that allocates too much should get its ``MemoryError`` first.  The watchdog is for
+    memory spread over several processes.
+    """
+    return limits.memory_mb * 3 // 2 + 256
+
+
+def _cpu_exhausted(report: dict, limits: Limits) -> bool:
+    """Did the kernel die from RLIMIT_CPU's hard limit? (its children's CPU time says so)"""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime >= limits.cpu_seconds
+
+
+# ------------------------------------------------------------------------------------------
+# What works here
+# ------------------------------------------------------------------------------------------
+def check() -> dict[str, str]:
+    """Apply every protection in a throw-away child and report what held."""
+    import socket
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="gancourse-sandbox-check-") as tmp:
+        scratch = Path(tmp) / "scratch"
+        scratch.mkdir()
+        secret = Path(tmp) / "secret.txt"
+        secret.write_text("hidden")
+        read_fd, write_fd = os.pipe()
+        cgroup = make_pids_cgroup(64) if sys.platform.startswith("linux") else None
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_fd)
+            result: dict[str, str] = {}
+            try:
+                policy = Policy(read=default_read_paths(), write=[str(scratch)], list_only=[],
+                                sockets=[])
+                result = setup_child(Limits(processes=64), policy, scratch / "home",
+                                     scratch / "tmp", cgroup)
+                try:
+                    secret.read_text()
+                    result["read outside allow-list"] = "allowed"
+                except OSError:
+                    result["read outside allow-list"] = "denied"
+                try:
+                    socket.create_connection(("127.0.0.1", 9), timeout=1).close()
+                    result["tcp connect"] = "allowed"
+                except OSError as exc:
+                    result["tcp connect"] = f"fails ({exc.strerror or exc})"
+            except BaseException as exc:  # noqa: BLE001
+                result["error"] = repr(exc)
+            os.write(write_fd, json.dumps(result).encode())
+            os._exit(0)
+        os.close(write_fd)
+        with os.fdopen(read_fd, "rb") as pipe:
+            raw = pipe.read()
+        os.waitpid(pid, 0)
+        if cgroup is not None:
+            try:
+                cgroup.rmdir()
+            except OSError:
+                pass
+    return json.loads(raw or b"{}")
+
+
+def default_read_paths() -> list[str]:
+    """System folders and the Python installation (never the course repository)."""
+    paths = ["/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/opt", "/proc", "/sys",
+             "/dev", "/System", "/Library", "/private/etc", "/private/var/db/timezone"]
+    # a virtual environment inside the repository is readable, the rest of the repository not
+    paths += sorted({sys.prefix, sys.base_prefix, sys.exec_prefix,
+                     str(Path(sys.executable).resolve().parent.parent)})
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--check"]:
+        for key, value in check().items():
+            print(f"{key:<26}{value}")
+        return 0
+    if "--" not in argv:
+        print("usage: python -m grader.sandbox [options] -- COMMAND ...  |  --check",
+              file=sys.stderr)
+        return 2
+    split = argv.index("--")
+    own, cmd = argv[:split], argv[split + 1:]
+    parser = argparse.ArgumentParser(prog="python -m grader.sandbox")
+    for f in fields(Limits):
+        parser.add_argument(f"--{f.name.replace('_', '-')}", type=int, default=f.default)
+    parser.add_argument("--report", type=Path)
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--tmp", type=Path, required=True)
+    for name in ("read", "write", "list", "sockets"):
+        parser.add_argument(f"--{name}", action="append", default=[])
+    args = parser.parse_args(own)
+    if not cmd:
+        parser.error("no command after --")
+    limits = Limits(**{f.name: getattr(args, f.name) for f in fields(Limits)})
+    policy = Policy(read=args.read, write=args.write + [str(args.home), str(args.tmp)],
+                    list_only=args.list, sockets=args.sockets)
+    return run(cmd, limits, policy, args.home, args.tmp, args.report)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,677 @@
+"""nbgrader's side of the sandbox: sandboxed kernels, guarded test cells, capped output.
+
+``grader/nbgrader_config.py`` replaces nbgrader's ``Execute`` preprocessor by
+:class:`SandboxedExecute` for ``nbgrader autograde``.  For every notebook it
+
+* starts the kernel through the launcher ``grader/sandbox.py`` (:class:`SandboxKernelManager`): limits,
+  no network, a filesystem allow-list; the kernel talks over Unix sockets (``transport="ipc"``)
+  kept in a private folder, so it needs no network at all;
+* **guards the test cells** against a notebook that tampers with what they call.  Before the
+  first cell it imports every module the instructor's cells import and records the functions
+  and classes of those modules, the builtins, IPython's execution hooks and the helpers the
+  instructor's cells bind (``np``, ``assert_raises``, ...).  After each cell it compares: a
+  change made by the student's code is undone at once (and reported in the feedback); a
+  change made while a *test* ran (say an answer function that patches ``numpy.isclose`` when
+  called) fails that test.  Right before each test the trusted state is put back, tracing is
+  switched off and student variables that shadow builtins are hidden.  If the guard cannot
+  run (the notebook broke the kernel's execution machinery) every later test fails;
+* caps the output a notebook may produce (``GANCOURSE_GRADE_OUTPUT_KB``): the rest is dropped
+  with a note, errors and stderr (which decide a test's fate) are always kept;
+* flags for the instructor answer cells that reach for the grading machinery
+  (``get_ipython``, ``sys.modules``, ``gc``, ``ctypes``, patching a library module, ...);
+* writes what it saw (kernel death and why, truncated output, undone tampering, flags) to
+  ``<course root>/sandbox_notes/<student>/<assignment>/<notebook>.json``, which
+  ``grader/grade.py`` turns into the student's feedback and the ``message`` column.
+
+All this runs in the student's own process, so it stops tampering with the functions tests
+use, not a determined attack on the guard itself; that is what the flags are for (and why a
+flagged submission deserves a look).  README.md ("What the grader protects against") lists
+what holds where.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import DeadKernelError
+from nbformat.notebooknode import NotebookNode
+
+from nbgrader.preprocessors import Execute
+from traitlets import CaselessStrEnum
+
+from grader import sandbox
+from grader.sandbox import HIDDEN_TEST_READS, REPO, Limits, default_read_paths
+
+NOTES_DIR = "sandbox_notes"
+
+
+def course_root() -> Path:
+    """The nbgrader course directory being graded (the grading workspace)."""
+    return Path(os.environ.get("GANCOURSE_COURSE_ROOT") or os.getcwd()).resolve()
+
+
+def notes_path(root: Path, student: str, assignment: str, notebook: str) -> Path:
+    return root / NOTES_DIR / student / assignment / f"{notebook}.json"
+
+
+def read_notes(root: Path, student: str, assignment: str) -> list[dict]:
+    """Every notebook's notes for one submission (empty when there are none)."""
+    folder = root / NOTES_DIR / student / assignment
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+
+
+# ------------------------------------------------------------------------------------------
+# Kernel manager
+# ------------------------------------------------------------------------------------------
+def kernel_policy(cwd: Path) -> dict[str, list[str]]:
+    """What a kernel running in ``cwd`` (``<root>/autograded/<student>/<assignment>``) may touch."""
+    import importlib.util
+
+    read = default_read_paths()
+    spec = importlib.util.find_spec("gancourse")
+    if spec and spec.submodule_search_locations:
+        read += list(spec.submodule_search_locations)
+    assignment = cwd.name
+    listing = []
+    try:
+        from importlib.metadata import PackageNotFoundError, distribution
+
+        distribution("gancourse")  # installed (make venv: editable): found without listing
+    except PackageNotFoundError:
+        listing.append(str(REPO))  # found through PYTHONPATH: the import system lists REPO
+    extra = HIDDEN_TEST_READS.get(assignment, ())
+    if extra:
+        read += [str(REPO / rel) for rel in extra]
+        # the import system lists the folders on sys.path: names only, no contents
+        listing += [str(REPO), str(REPO / "grader"), str(REPO / "solutions")]
+    return {"read": read, "list": listing, "write": [str(cwd)]}
+
+
+def _sandbox_parent() -> str | None:
+    """Where kernels' private folders go: inside the grading workspace (removed with it, even
+    if a grader process is killed), unless its path is too long for a Unix socket's name."""
+    root = os.environ.get("GANCOURSE_COURSE_ROOT")
+    if root and len(root) < 60 and Path(root).is_dir():
+        parent = Path(root) / ".sandbox"
+        parent.mkdir(exist_ok=True)
+        return str(parent)
+    return None  # the system's temporary folder
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """Starts the kernel through the launcher ``grader/sandbox.py``, over Unix sockets."""
+
+    #: Unix sockets where there is fork (Linux, macOS); elsewhere (Windows) the kernel starts
+    #: unsandboxed over TCP, limited only by nbgrader's per-cell timeout
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc" if hasattr(os, "fork") else "tcp",
+                                config=True)
+
+    sandbox_dir: Path | None = None
+    sandbox_report: dict | None = None
+
+    async def _async_pre_start_kernel(self, **kw):
+        # connection file, report (the kernel may not write either), sockets, HOME and TMPDIR
+        # in a private folder
+        self.sandbox_dir = Path(tempfile.mkdtemp(prefix="gck-", dir=_sandbox_parent()))
+        for sub in ("home", "tmp", "ipc"):
+            (self.sandbox_dir / sub).mkdir()
+        self.connection_file = str(self.sandbox_dir / "kernel.json")
+        if self.transport == "ipc":
+            self.ip = str(self.sandbox_dir / "ipc" / "kernel")
+        return await super()._async_pre_start_kernel(**kw)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = super().format_kernel_cmd(extra_arguments)
+        if not hasattr(os, "fork"):
+            return cmd
+        cwd = Path(self._launch_args.get("cwd") or os.getcwd()).resolve()
+        policy = kernel_policy(cwd)
+        limits = Limits.from_env(self._launch_args.get("env") or os.environ)
+        # the launcher runs as a script, so it needs neither the repository on PYTHONPATH
+        # nor anything but the standard library (and psutil)
+        wrapper = [sys.executable, str(Path(sandbox.__file__).resolve()), *limits.argv(),
+                   "--report", str(self.sandbox_dir / "report.json"),
+                   "--home", str(self.sandbox_dir / "home"), "--tmp", str(self.sandbox_dir / "tmp"),
+                   "--read", self.connection_file, "--sockets", str(self.sandbox_dir / "ipc")]
+        for key, flag in (("read", "--read"), ("list", "--list"), ("write", "--write")):
+            for path in policy[key]:
+                wrapper += [flag, path]
+        return wrapper + ["--"] + cmd
+
+    def load_report(self) -> dict | None:
+        if self.sandbox_dir is not None:
+            path = self.sandbox_dir / "report.json"
+            try:
+                self.sandbox_report = json.loads(path.read_text())
+            except (OSError, json.JSONDecodeError):
+                pass
+        return self.sandbox_report
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self.sandbox_dir is not None:
+            self.load_report()
+            shutil.rmtree(self.sandbox_dir, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------
+# The guard, executed inside the kernel
+# ------------------------------------------------------------------------------------------
+GUARD_SOURCE = r'''
+def __gancourse_guard_factory(trusted_imports, token):
+    import builtins, importlib, json, sys, threading, types
+    shell = get_ipython()
+    for name in trusted_imports:
+        try:
+            importlib.import_module(name)
+        except BaseException:
+            pass
+    MISSING = object()
+
+    def same(a, b):
+        return a is b or (isinstance(a, types.MethodType) and a == b)
+
+    def student_made(value):
+        g = getattr(value, "__globals__", None)
+        return g is shell.user_ns or getattr(value, "__module__", None) == "__main__"
+
+    watched = {}  # key -> (owner, attribute, trusted value)
+
+    def watch_module(mod, classes=True):
+        for attr, value in list(vars(mod).items()):
+            if callable(value) or isinstance(value, types.ModuleType):
+                watched[("m", id(mod), attr)] = (mod, attr, value)
+                if classes and isinstance(value, type) and str(getattr(value, "__module__", "")).split(".")[0] == mod.__name__.split(".")[0]:
+                    for cattr, cvalue in list(vars(value).items()):
+                        if callable(cvalue) or isinstance(cvalue, (staticmethod, classmethod, property)):
+                            watched[("m", id(value), cattr)] = (value, cattr, cvalue)
+
+    roots = set()
+    for name in trusted_imports:
+        mod = sys.modules.get(name)
+        while mod is not None:
+            roots.add(mod.__name__)
+            parent = mod.__name__.rpartition(".")[0]
+            mod = sys.modules.get(parent) if parent else None
+    modules = set()
+    for name in sorted(roots):
+        mod = sys.modules.get(name)
+        modules.add(mod)
+        for value in list(vars(mod).values()):  # one level of submodules: numpy.testing, ...
+            if isinstance(value, types.ModuleType) and value.__name__.startswith(name + "."):
+                modules.add(value)
+    for mod in modules:
+        watch_module(mod)
+        if mod.__name__ in sys.modules:
+            watched[("m", id(sys.modules), mod.__name__)] = (sys.modules, mod.__name__, sys.modules[mod.__name__])
+    watch_module(builtins, classes=False)
+    for cls in type(shell).__mro__ + type(shell.kernel).__mro__:
+        if cls is not object:
+            for cattr, cvalue in list(vars(cls).items()):
+                if callable(cvalue):
+                    watched[("m", id(cls), cattr)] = (cls, cattr, cvalue)
+    hooks = {"input_transformers_cleanup": lambda: shell.input_transformers_cleanup,
+             "input_transformers_post": lambda: shell.input_transformers_post,
+             "ast_transformers": lambda: shell.ast_transformers,
+             "custom_exceptions": lambda: list(shell.custom_exceptions)}
+    for ev in shell.events.callbacks:
+        hooks["event " + ev] = (lambda ev=ev: shell.events.callbacks[ev])
+    for o in (shell, shell.kernel):
+        hooks[type(o).__name__ + " instance"] = (lambda o=o: [v for v in vars(o).values() if isinstance(v, types.FunctionType)])
+    hooks["sys.settrace/setprofile"] = lambda: [f for f in (sys.gettrace(), sys.getprofile()) if f is not None]
+    hook_values = {name: list(get()) for name, get in hooks.items()}
+    ns_trusted, ns_before, hidden = {}, {}, {}
+    ns_initial = set(shell.user_ns)  # IPython's own names: get_ipython, exit, In, Out, ...
+
+    def get(owner, attr):
+        if owner is sys.modules:
+            return sys.modules.get(attr, MISSING)
+        try:
+            return vars(owner).get(attr, MISSING)
+        except TypeError:
+            return MISSING
+
+    def put(owner, attr, value):
+        if owner is sys.modules:
+            sys.modules[attr] = value
+        else:
+            try:
+                setattr(owner, attr, value)
+            except (TypeError, AttributeError):
+                pass
+
+    def label(owner, attr):
+        if owner is sys.modules:
+            return f"sys.modules[{attr!r}]"
+        return f"{getattr(owner, '__name__', type(owner).__name__)}.{attr}"
+
+    def changes():
+        # (key, label, new value, made by the student's code?)
+        found = []
+        for key, (owner, attr, value) in list(watched.items()):
+            now = get(owner, attr)
+            if same(now, value):
+                continue
+            # lazy loaders (TensorFlow) replace a module by the module it stands for
+            if isinstance(value, types.ModuleType) and isinstance(now, types.ModuleType) and now.__name__ == value.__name__:
+                watched[key] = (owner, attr, now)
+                continue
+            found.append((key, label(owner, attr), now, student_made(now)))
+        for name, value in ns_trusted.items():
+            now = shell.user_ns.get(name, MISSING)
+            if not same(now, value):
+                found.append((("n", name), name, now, True))
+        for name, get_hook in hooks.items():
+            now, before = list(get_hook()), hook_values[name]
+            if now != before:
+                added = [f for f in now if not any(f is b for b in before)]
+                removed = [b for b in before if not any(f is b for f in now)]
+                found.append((("h", name), "IPython " + name if not name.startswith("sys") else name,
+                              now, bool(removed) or any(student_made(f) for f in added)
+                              or name in ("custom_exceptions", "sys.settrace/setprofile")))
+        return found
+
+    def undo(entries):
+        for key, _, _, _ in entries:
+            if key[0] == "m":
+                owner, attr, value = watched[key]
+                put(owner, attr, value)
+            elif key[0] == "n":
+                shell.user_ns[key[1]] = ns_trusted[key[1]]
+            elif key[1] == "custom_exceptions":
+                shell.set_custom_exc((), None)
+            elif key[1] == "sys.settrace/setprofile":
+                sys.settrace(None); sys.setprofile(None)
+                threading.settrace(None); threading.setprofile(None)
+            elif key[1].endswith(" instance"):
+                for o in (shell, shell.kernel):
+                    if key[1] == type(o).__name__ + " instance":
+                        for k, v in list(vars(o).items()):
+                            if isinstance(v, types.FunctionType) and not any(v is b for b in hook_values[key[1]]):
+                                del vars(o)[k]
+            else:
+                hooks[key[1]]()[:] = hook_values[key[1]]
+
+    def accept(entries):
+        for key, _, now, _ in entries:
+            if key[0] == "m":
+                owner, attr, _ = watched[key]
+                watched[key] = (owner, attr, now)
+            elif key[0] == "n":
+                ns_trusted[key[1]] = now
+            else:
+                hook_values[key[1]] = list(hooks[key[1]]())
+
+    def report(**kw):
+        print(json.dumps(dict(kw, token=token)))
+
+    def begin(quiet=False):
+        ns_before.clear()
+        ns_before.update({k: id(v) for k, v in shell.user_ns.items()})
+        if not quiet:
+            report(changed=[])
+
+    def after(role):
+        found = changes()
+        if role == "student":
+            # the student's code may register hooks through libraries (matplotlib), nothing else
+            bad = [f for f in found if f[0][0] != "h" or f[3]]
+        else:
+            bad = [f for f in found if f[3]]
+        accept([f for f in found if f not in bad])
+        undo(bad)
+        if role != "student":
+            # helpers the instructor's cell bound (modules, library functions) become trusted
+            for k, v in list(shell.user_ns.items()):
+                if k.startswith("_") or ns_before.get(k) == id(v):
+                    continue
+                # (functions and classes only: a model or other callable object is data)
+                if isinstance(v, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)) and not student_made(v):
+                    ns_trusted[k] = v
+        for k, v in hidden.items():
+            shell.user_ns.setdefault(k, v)
+        hidden.clear()
+        report(changed=sorted({f[1] for f in bad}))
+
+    def before_test():
+        found = changes()
+        undo(found)
+        for k in list(shell.user_ns):
+            if (k in vars(builtins) and not k.startswith("_") and k not in ns_trusted
+                    and k not in ns_initial and not same(shell.user_ns[k], vars(builtins)[k])):
+                hidden[k] = shell.user_ns.pop(k)
+        begin(quiet=True)
+        report(changed=sorted({f[1] for f in found} | {k + " (shadows a builtin)" for k in hidden}))
+
+    return types.SimpleNamespace(begin=begin, after=after, before_test=before_test, report=report)
+'''
+
+
+def _imports(source: str) -> list[str]:
+    """Top-level module names a cell imports (``import a.b`` -> ``a.b``; ``from a import b`` -> ``a``)."""
+    try:
+        tree = ast.parse(_as_python(source))
+    except SyntaxError:
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def _as_python(source: str) -> str:
+    """Cell source with IPython syntax (``%magic``, ``!shell``) turned into Python."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001 - fall back to the raw source
+        return source
+
+
+#: What an answer cell must not need: the grading machinery, not the assignment.
+_FLAG_NAMES = {
+    "get_ipython": "IPython's shell (get_ipython)", "gc": "the garbage collector (gc)",
+    "ctypes": "ctypes", "ipykernel": "the kernel (ipykernel)", "IPython": "IPython internals",
+    "grader": "the grader package", "builtins": "the builtins module",
+    "__builtins__": "the builtins module", "__import__": "__import__",
+    "subprocess": "subprocess (running programs)", "socket": "network sockets",
+    "urllib": "urllib (network)", "requests": "requests (network)", "signal": "signals",
+    "multiprocessing": "multiprocessing", "__gancourse_guard__": "the grader's test guard",
+}
+_FLAG_ATTRS = {
+    "modules": ("sys", "sys.modules"), "_getframe": (None, "frame inspection"),
+    "f_back": (None, "frame inspection"), "f_globals": (None, "frame inspection"),
+    "f_locals": (None, "frame inspection"), "settrace": (None, "tracing (settrace)"),
+    "setprofile": (None, "profiling hooks (setprofile)"), "__subclasses__": (None, "__subclasses__"),
+    "__globals__": (None, "function globals"), "_exit": ("os", "os._exit"),
+    "system": ("os", "os.system"), "fork": ("os", "os.fork"), "kill": ("os", "os.kill"),
+    "currentframe": ("inspect", "frame inspection"), "stack": ("inspect", "frame inspection"),
+}
+
+
+_GRADER_PLACES = ("solutions", "gradebook", "submitted", "autograded", "feedback", "release")
+
+
+def _outside_path(text: str) -> bool:
+    """Does a string literal name a file outside the notebook's folder (or the grader's)?"""
+    if "\n" in text or len(text) > 300:
+        return False
+    parts = text.replace("\\", "/").split("/")
+    return (text.startswith(("/", "~")) and text not in ("/", "/dev/null")) or ".." in parts \
+        or any(part.startswith(_GRADER_PLACES) for part in parts if len(parts) > 1)
+
+
+def flag_source(source: str, module_aliases: set[str]) -> list[str]:
+    """Why an answer cell looks like it tampers with grading (empty for ordinary code)."""
+    try:
+        tree = ast.parse(_as_python(source))
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and _outside_path(node.value):
+            found.append(f"refers to a path outside its folder ({node.value[:60]!r})")
+        elif isinstance(node, ast.Name) and node.id in _FLAG_NAMES:
+            found.append(f"uses {_FLAG_NAMES[node.id]}")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            for mod in mods:
+                if mod == "IPython.display" or (isinstance(node, ast.ImportFrom) and mod == "IPython"
+                                                and all(a.name == "display" for a in node.names)):
+                    continue  # showing images and plots is fine
+                if mod.split(".")[0] in _FLAG_NAMES:
+                    found.append(f"imports {_FLAG_NAMES[mod.split('.')[0]]}")
+        elif isinstance(node, ast.Attribute):
+            owner, label = _FLAG_ATTRS.get(node.attr, (False, ""))
+            base = node.value.id if isinstance(node.value, ast.Name) else None
+            if owner is not False and (owner is None or owner == base):
+                found.append(f"uses {label}")
+            if isinstance(node.ctx, (ast.Store, ast.Del)) and _root_name(node) in module_aliases:
+                found.append(f"replaces {ast.unparse(node)} (a library function)")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("setattr", "delattr") and node.args \
+                and _root_name(node.args[0]) in module_aliases:
+            found.append(f"calls {node.func.id} on {ast.unparse(node.args[0])} (a library module)")
+    return list(dict.fromkeys(found))
+
+
+def _root_name(node) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _module_aliases(cells) -> set[str]:
+    aliases = {"sys", "os", "builtins"}
+    for cell in cells:
+        try:
+            tree = ast.parse(_as_python(cell.source))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                aliases |= {a.asname or a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                aliases |= {a.asname or a.name for a in node.names
+                            if _is_module(f"{node.module}.{a.name}")}
+    return aliases
+
+
+def _is_module(dotted: str) -> bool:
+    """Is ``dotted`` a module (``scipy.stats``) rather than a name in one (``math.pi``)?
+    Looks at the files only: importing TensorFlow to find out would cost seconds."""
+    import importlib.util
+
+    top, *rest = dotted.split(".")
+    try:
+        spec = importlib.util.find_spec(top)  # a top-level lookup imports nothing
+    except (ImportError, ValueError):
+        return False
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    for root in spec.submodule_search_locations:
+        base = Path(root, *rest)
+        if (base / "__init__.py").is_file() or base.with_suffix(".py").is_file() \
+                or any(base.parent.glob(base.name + ".*.so")):
+            return True
+    return False
+
+
+def cell_role(cell) -> str | None:
+    """``test`` (autograded test), ``instructor`` (locked), ``student`` (answer or added cell)."""
+    if cell.cell_type != "code" or not cell.source.strip():
+        return None
+    meta = cell.metadata.get("nbgrader", {})
+    if meta.get("grade") and not meta.get("solution"):
+        return "test"
+    if meta.get("locked") and not meta.get("solution"):
+        return "instructor"
+    return "student"
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's ``Execute`` with the sandboxed kernel, the test guard and an output cap."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
+        super().__init__(*args, **kwargs)
+
+    # -- set-up and the notes ---------------------------------------------------------------
+    def preprocess(self, nb, resources=None, km=None):
+        info = (resources or {}).get("nbgrader", {})
+        self._notes = {"student": info.get("student", "?"), "assignment": info.get("assignment", "?"),
+                       "notebook": info.get("notebook", "?"), "kernel": None, "truncated": False,
+                       "tampering": [], "failed_tests": [], "flags": [], "guard": "ok"}
+        self._limits = Limits.from_env()
+        self._output_used = 0
+        self._guard = None
+        self._guard_broken = False
+        self._in_guard = False
+        self._truncated_cells: set[int] = set()
+        self._km_ref = None
+        aliases = _module_aliases(nb.cells)
+        for index, cell in enumerate(nb.cells):
+            if cell_role(cell) == "student":
+                name = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index}")
+                for why in flag_source(cell.source, aliases):
+                    self._notes["flags"].append(f"{name}: {why}")
+        self._trusted_imports = sorted({m for c in nb.cells if cell_role(c) in ("test", "instructor")
+                                        for m in _imports(c.source)})
+        try:
+            return super().preprocess(nb, resources, km)
+        except DeadKernelError as exc:
+            report = self._report() or {}
+            if not report.get("reason"):
+                raise  # it died on its own (os._exit, a crash): nbgrader's message says so
+            self._notes["kernel"] = {"reason": report["reason"], "detail": report["detail"]}
+            self.log.error("sandbox: the kernel %s", report["detail"])
+            raise DeadKernelError(f"Kernel died: the notebook {report['detail']}") from exc
+        finally:
+            report = self._report() or {}
+            km = self._km_ref
+            if isinstance(km, SandboxKernelManager) and km.sandbox_dir is not None:
+                # nbclient skips the manager's clean-up when the kernel died
+                shutil.rmtree(km.sandbox_dir, ignore_errors=True)
+            self._notes["sandbox"] = report.get("protections")
+            self._notes["usage"] = {k: report.get(k) for k in
+                                    ("peak_rss_mb", "peak_tasks", "cpu_seconds", "seconds")}
+            self._notes["limits"] = report.get("limits")
+            self._write_notes()
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        self._km_ref = km
+        return km
+
+    def _report(self) -> dict | None:
+        km = self._km_ref
+        return km.load_report() if isinstance(km, SandboxKernelManager) else None
+
+    def _write_notes(self) -> None:
+        n = self._notes
+        path = notes_path(course_root(), n["student"], n["assignment"], n["notebook"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(n, indent=1, sort_keys=True))
+
+    # -- the guard --------------------------------------------------------------------------
+    def _run_guard(self, code: str, index: int) -> dict | None:
+        """Run guard code in the kernel; its JSON reply, or None when it did not answer."""
+        cell = NotebookNode(cell_type="code", source=code, metadata={}, outputs=[])
+        real = self.nb.cells[index]
+        self._in_guard = True
+        try:
+            self.execute_cell(cell, index, store_history=False)
+        finally:
+            self._in_guard = False
+            self.nb.cells[index] = real
+        for out in cell.outputs:
+            if out.get("output_type") == "stream" and out.get("name") == "stdout":
+                for line in out.get("text", "").splitlines():
+                    try:
+                        reply = json.loads(line)
+                    except json.JSONDecodeError:
+                        continue
+                    if isinstance(reply, dict) and reply.get("token") == self._token:
+                        return reply
+        return None
+
+    def _guard_call(self, call: str, index: int) -> dict | None:
+        if self._guard_broken:
+            return None
+        reply = self._run_guard(f"__gancourse_guard__.{call}", index)
+        if reply is None:  # once more: a late interrupt may have hit the first try
+            reply = self._run_guard(f"__gancourse_guard__.{call}", index)
+        if reply is None:
+            self._guard_broken = True
+            self._notes["guard"] = "broken: the notebook stopped the grader's checks from running"
+        return reply
+
+    def _install_guard(self, index: int) -> None:
+        self._token = secrets.token_hex(16)
+        # the guard's functions get their own globals and a copy of the builtins taken now,
+        # so a notebook that shadows or patches a builtin later cannot bend the guard itself
+        code = ("_gancourse_g = {'__builtins__': dict(vars(__import__('builtins'))), "
+                "'get_ipython': get_ipython}\n"
+                f"exec(compile({GUARD_SOURCE!r}, '<gancourse-guard>', 'exec'), _gancourse_g)\n"
+                "__gancourse_guard__ = _gancourse_g['__gancourse_guard_factory']("
+                f"{self._trusted_imports!r}, {self._token!r})\n"
+                "del _gancourse_g\n__gancourse_guard__.report(installed=True)\n")
+        cell_timeout = self.timeout
+        self.timeout = max(cell_timeout or 0, 600)  # importing TensorFlow on a busy machine
+        try:
+            self._guard = self._run_guard(code, index)
+        finally:
+            self.timeout = cell_timeout
+        if self._guard is None:
+            self._guard_broken = True
+            self._notes["guard"] = "could not be installed"
+
+    def preprocess_cell(self, cell, resources, index):
+        role = cell_role(cell)
+        if role is None:
+            return super().preprocess_cell(cell, resources, index)
+        if self._guard is None and not self._guard_broken:
+            self._install_guard(index)
+        name = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index}")
+        if role == "test":
+            reply = self._guard_call("before_test()", index)
+            if reply and reply["changed"]:
+                self._notes["tampering"].append({"cell": name, "changed": reply["changed"],
+                                                 "when": "before the test"})
+        else:
+            self._guard_call("begin()", index)
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        reply = self._guard_call(f"after({role!r})", index)
+        failed = None
+        if reply and reply["changed"]:
+            self._notes["tampering"].append({"cell": name, "changed": reply["changed"],
+                                             "when": "while it ran" if role == "test" else "by this cell"})
+            if role == "test":
+                failed = ("the code under test replaced " + ", ".join(reply["changed"][:5])
+                          + " while this test ran; the test does not count")
+        if role == "test" and self._guard_broken:
+            failed = "the notebook disabled the grader's checks, so this test cannot be trusted"
+        if failed:
+            self._notes["failed_tests"].append({"cell": name, "why": failed})
+            cell.outputs.append(NotebookNode(output_type="error", ename="GradingIntegrityError",
+                                             evalue=failed,
+                                             traceback=[f"GradingIntegrityError: {failed}"]))
+        return cell, resources
+
+    # -- the output cap ---------------------------------------------------------------------
+    def output(self, outs, msg, display_id, cell_index):
+        if self._in_guard:
+            return super().output(outs, msg, display_id, cell_index)
+        content = msg.get("content", {})
+        keep_always = msg["msg_type"] == "error" or (msg["msg_type"] == "stream"
+                                                     and content.get("name") == "stderr")
+        size = len(json.dumps(content.get("data", content.get("text", "")), default=str))
+        self._output_used += size
+        cap = self._limits.output_kb * 1024
+        if self._output_used <= cap:
+            return super().output(outs, msg, display_id, cell_index)
+        self._notes["truncated"] = True
+        if keep_always:
+            if msg["msg_type"] == "stream" and len(content.get("text", "")) > 4096:
+                content["text"] = content["text"][:4096] + "\n[... truncated by the grader]\n"
+            return super().output(outs, msg, display_id, cell_index)
+        if cell_index not in self._truncated_cells:
+            self._truncated_cells.add(cell_index)
+            note = NotebookNode(output_type="stream", name="stdout",
+                                text=f"\n[output truncated by the grader: the notebook printed more "
+                                     f"than {self._limits.output_kb} kB]\n")
+            outs.append(note)
+            return note
+        return None
