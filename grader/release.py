@@ -1,6 +1,8 @@
-"""Regenerate the student release (``assignments/``) and the example submissions from ``solutions/``.
+"""Regenerate the student release (``assignments/``), the example submissions and the reference
+code the hidden tests load from ``solutions/``.
 
-    python -m grader.release           # write assignments/ and grader/examples/ (make release)
+    python -m grader.release           # write assignments/, grader/examples/ and
+                                       # grader/reference/<a>/reference_generator.py (make release)
     python -m grader.release --check   # only compare; exit 1 listing stale files (used by tests)
 
 ``nbgrader generate_assignment`` runs in a temporary workspace (see grader/workspace.py), so no
@@ -16,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from grader.quality import BUILDER_FILE, REFERENCE, SETTINGS, builder_module_source
 from grader.submissions import EXAMPLES, write_examples
 from grader.workspace import ASSIGNMENTS, GradingError, Workspace, assignment_ids
 
@@ -28,6 +31,10 @@ def build(dest: Path) -> None:
             released = ws.release(assignment)
             shutil.copytree(released, dest / "assignments" / assignment)
             write_examples(assignment, released, dest / "examples")
+    for assignment in SETTINGS:  # the reference builder, readable inside the grading sandbox
+        path = dest / "reference" / assignment / BUILDER_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(builder_module_source(assignment))
 
 
 def _tree(root: Path) -> set[Path]:
@@ -52,16 +59,23 @@ def main(argv: list[str] | None = None) -> int:
             pairs = [(built / "assignments", ASSIGNMENTS), (built / "examples", EXAMPLES)]
             stale = [f"{committed.name}/{p}" for fresh, committed in pairs
                      for p in stale_files(fresh, committed)]
+            code = [(built / "reference" / a / BUILDER_FILE, REFERENCE / a / BUILDER_FILE)
+                     for a in SETTINGS]
+            stale += [f"reference/{fresh.parent.name}/{fresh.name}" for fresh, committed in code
+                      if not committed.is_file()
+                      or not filecmp.cmp(fresh, committed, shallow=False)]
             if args.check:
                 if stale:
                     print("stale (run `make release` and commit):\n  " + "\n  ".join(stale))
                     return 1
-                print("assignments/ and grader/examples/ are up to date")
+                print("assignments/, grader/examples/ and the reference code are up to date")
                 return 0
             for fresh, committed in pairs:
                 if committed.exists():
                     shutil.rmtree(committed)
                 shutil.copytree(fresh, committed)
+            for fresh, committed in code:
+                shutil.copyfile(fresh, committed)
             print(f"released {', '.join(assignment_ids())}; "
                   f"{len(stale)} file(s) changed" + (":\n  " + "\n  ".join(stale) if stale else ""))
     except GradingError as exc:

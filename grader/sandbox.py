@@ -57,12 +57,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 #: Files of the repository that the hidden tests of an assignment load, read-only inside the
 #: kernel (relative to the repository).  Everything else of ``grader/`` and ``solutions/`` is
-#: unreadable.  a3_dcgan's quality tests import ``grader.quality``, which builds the reference
-#: generator from the instructor's notebook and loads the reference measurements.
+#: unreadable.  a3_dcgan's hidden tests import ``grader.quality``, which builds the reference
+#: generator from ``reference/a3_dcgan/reference_generator.py`` (extracted from the solution by
+#: ``make release``) and loads the reference weights and measurements; never the solutions.
 HIDDEN_TEST_READS: dict[str, tuple[str, ...]] = {
     "a3_dcgan": ("grader/__init__.py", "grader/quality.py", "grader/submissions.py",
-                 "grader/workspace.py", "grader/reference/a3_dcgan",
-                 "solutions/a3_dcgan/a3_dcgan.ipynb"),
+                 "grader/workspace.py", "grader/reference/a3_dcgan"),
 }
 
 
@@ -412,6 +412,10 @@ def setup_child(limits: Limits, policy: Policy, home: Path, tmp: Path,
     for var in _PROXY_VARS:
         os.environ.pop(var, None)
     os.environ["no_proxy"] = os.environ["NO_PROXY"] = "*"
+    # without a network ipykernel cannot open its TCP pipe for the output of forked
+    # subprocesses and warns on every start; the kernel's own output does not need it
+    os.environ["PYTHONWARNINGS"] = ",".join(
+        w for w in (os.environ.get("PYTHONWARNINGS"), "ignore:Couldn't bind IOPub Pipe") if w)
     os.environ.update(env_updates)
     abi = landlock_abi()
     done["filesystem"] = landlock_restrict(policy, abi) if abi else "none (no Landlock)"

@@ -521,6 +521,7 @@ class SandboxedExecute(Execute):
         self._in_guard = False
         self._truncated_cells: set[int] = set()
         self._km_ref = None
+        self._snapshot_submitted(resources or {})
         aliases = _module_aliases(nb.cells)
         for index, cell in enumerate(nb.cells):
             if cell_role(cell) == "student":
@@ -564,6 +565,38 @@ class SandboxedExecute(Execute):
         path = notes_path(course_root(), n["student"], n["assignment"], n["notebook"])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(n, indent=1, sort_keys=True))
+
+    # -- the submitted files ----------------------------------------------------------------
+    def _snapshot_submitted(self, resources: dict) -> None:
+        """Remember the files submitted beside the notebook (``EXTRA_FILES``), as submitted."""
+        from grader.submissions import EXTRA_FILES
+
+        folder = Path(resources.get("metadata", {}).get("path") or os.getcwd())
+        self._submitted: dict[Path, bytes | None] = {}
+        for name in EXTRA_FILES.get(self._notes["assignment"], ()):
+            path = folder / name
+            self._submitted[path] = (path.read_bytes() if path.is_file() and not path.is_symlink()
+                                     else None)
+
+    def _restore_submitted(self) -> list[str]:
+        """Put every submitted file back as it was submitted (the tests grade those bytes, not
+        what the notebook wrote over them); the names of the files that had changed."""
+        changed = []
+        for path, content in self._submitted.items():
+            try:
+                now = None if path.is_symlink() or not path.is_file() else path.read_bytes()
+            except OSError:
+                now = b""  # unreadable: replace it
+            if now == content and not (content is None and (path.exists() or path.is_symlink())):
+                continue
+            changed.append(f"{path.name} (a submitted file)")
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+            elif path.is_dir():
+                shutil.rmtree(path)
+            if content is not None:
+                path.write_bytes(content)
+        return changed
 
     # -- the guard --------------------------------------------------------------------------
     def _run_guard(self, code: str, index: int) -> dict | None:
@@ -625,6 +658,10 @@ class SandboxedExecute(Execute):
         if self._guard is None and not self._guard_broken:
             self._install_guard(index)
         name = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index}")
+        files = self._restore_submitted()  # changed by an earlier cell: put back
+        if files:
+            self._notes["tampering"].append({"cell": name, "changed": files,
+                                             "when": "before this cell"})
         if role == "test":
             reply = self._guard_call("before_test()", index)
             if reply and reply["changed"]:
@@ -634,12 +671,14 @@ class SandboxedExecute(Execute):
             self._guard_call("begin()", index)
         cell, resources = super().preprocess_cell(cell, resources, index)
         reply = self._guard_call(f"after({role!r})", index)
+        changed = (reply["changed"] if reply else []) + (
+            self._restore_submitted() if role == "test" else [])
         failed = None
-        if reply and reply["changed"]:
-            self._notes["tampering"].append({"cell": name, "changed": reply["changed"],
+        if changed:
+            self._notes["tampering"].append({"cell": name, "changed": changed,
                                              "when": "while it ran" if role == "test" else "by this cell"})
             if role == "test":
-                failed = ("the code under test replaced " + ", ".join(reply["changed"][:5])
+                failed = ("the code under test replaced " + ", ".join(changed[:5])
                           + " while this test ran; the test does not count")
         if role == "test" and self._guard_broken:
             failed = "the notebook disabled the grader's checks, so this test cannot be trusted"

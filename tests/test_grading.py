@@ -69,6 +69,8 @@ def test_solution_scores_full_marks_deterministically(mutant_run, assignment):
     assert full > 0
     for student in (SOLUTION_STUDENT, "solution_2", "solution_3"):
         assert mutant_run.score(student, assignment) == full
+        # no false alarm of the sandbox: nothing flagged, restored or truncated
+        assert (student, assignment) not in mutant_run.notes, mutant_run.notes[(student, assignment)]
     cells = {k[2]: v for k, v in mutant_run.cells.items() if k[:2] == (SOLUTION_STUDENT, assignment)}
     for student in ("solution_2", "solution_3"):
         assert {k[2]: v for k, v in mutant_run.cells.items() if k[:2] == (student, assignment)} == cells

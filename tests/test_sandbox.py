@@ -308,16 +308,19 @@ def _cell(source: str, role: str, grade_id: str):
     return nbformat.v4.new_code_cell(source, metadata={"nbgrader": meta})
 
 
-def run_guarded(tmp_path, monkeypatch, cells) -> tuple[object, dict]:
+def run_guarded(tmp_path, monkeypatch, cells, assignment: str = "a",
+                files: dict[str, bytes] | None = None) -> tuple[object, dict]:
     monkeypatch.setenv("GANCOURSE_COURSE_ROOT", str(tmp_path))
-    work = tmp_path / "autograded" / "s" / "a"
+    work = tmp_path / "autograded" / "s" / assignment
     work.mkdir(parents=True)
+    for name, content in (files or {}).items():
+        (work / name).write_bytes(content)
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     ep = SandboxedExecute(timeout=60, kernel_name="python3")
     ep.preprocess(nb, {"metadata": {"path": str(work)},
-                       "nbgrader": {"student": "s", "assignment": "a", "notebook": "n"}})
-    (notes,) = read_notes(tmp_path, "s", "a")
+                       "nbgrader": {"student": "s", "assignment": assignment, "notebook": "n"}})
+    (notes,) = read_notes(tmp_path, "s", assignment)
     return nb, notes
 
 
@@ -348,6 +351,26 @@ def test_guard_undoes_patches_and_fails_tests_patched_while_running(tmp_path, mo
     assert [t["cell"] for t in notes["failed_tests"]] == ["test_patched_while_running"]
     assert notes["guard"] == "ok" and notes["sandbox"]["rlimits"].startswith("RLIMIT_DATA")
     assert any("replaces np.isclose" in f for f in notes["flags"])
+
+
+def test_tests_grade_the_submitted_files_not_what_the_notebook_wrote(tmp_path, monkeypatch):
+    # a3_dcgan grades a3_generator.npz as submitted; the notebook may not swap it (say for the
+    # reference weights it can read) before or while a test runs
+    name = "a3_generator.npz"
+    nb, notes = run_guarded(tmp_path, monkeypatch, [
+        _cell("from pathlib import Path", "instructor", "setup"),
+        _cell(f"p = Path({name!r})\np.unlink()\np.symlink_to('/etc/hostname')", "student", "swap"),
+        _cell(f"assert Path({name!r}).read_bytes() == b'submitted'", "test", "t_restored"),
+        _cell(f"def build():\n    Path({name!r}).write_bytes(b'forged')\n    return 1",
+              "student", "build"),
+        _cell("assert build() == 1", "test", "t_swapped_while_running"),
+        _cell(f"assert Path({name!r}).read_bytes() == b'submitted'", "test", "t_after"),
+        _cell(f"Path({name!r}).write_bytes(b'forged at the end')", "student", "last"),
+    ], assignment="a3_dcgan", files={name: b"submitted"})
+    assert [_failed(nb.cells[i]) for i in (2, 4, 5)] == [False, True, False]
+    assert [t["cell"] for t in notes["failed_tests"]] == ["t_swapped_while_running"]
+    assert f"{name} (a submitted file)" in {c for t in notes["tampering"] for c in t["changed"]}
+    assert (tmp_path / "autograded" / "s" / "a3_dcgan" / name).read_bytes() == b"forged at the end"
 
 
 def test_guard_survives_systemexit_and_keyboardinterrupt(tmp_path, monkeypatch):
