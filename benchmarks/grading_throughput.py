@@ -56,6 +56,19 @@ def bare_execution(folder: Path, names: list[str], env: dict) -> float:
         os.environ.update(before)
 
 
+def _provenance(argv: list[str] | None) -> dict:
+    """Command, machine, time and commit of this measurement."""
+    import datetime as dt
+    import platform
+
+    from gancourse.provenance import cpu_model, git
+
+    args = sys.argv[1:] if argv is None else argv
+    return {"command": " ".join(["python benchmarks/grading_throughput.py", *args]),
+            "cpu": cpu_model(), "platform": platform.platform(), "commit": git("rev-parse", "HEAD"),
+            "finished_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--assignment", default="a0_data")
@@ -89,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
               "pipeline_s": {str(j): round(s, 2) for j, s in runs.items()},
               "submissions_per_minute": {str(j): round(v, 2) for j, v in per_min.items()},
               "overhead_per_submission_s": round(overhead, 2), "cpu_count": os.cpu_count(),
-              "loadavg": os.getloadavg()}
+              "loadavg": os.getloadavg(), "provenance": _provenance(argv)}
     print(f"{args.n} copies of the {args.assignment} solution ({full:g} points each)")
     print(f"bare nbclient execution, serial:   {bare:7.1f} s  ({60 * args.n / bare:.1f} notebooks/min)")
     for j, s in runs.items():
