@@ -20,7 +20,6 @@ import nbformat
 import pytest
 
 from grader.grade import grade
-from grader.sandbox import check
 from grader.submissions import answer_cells, full_submission, graded_cells, read
 from grader.workspace import ASSIGNMENTS, REPO, SOLUTIONS
 
@@ -295,11 +294,6 @@ class _Listener:
 
 
 @pytest.fixture(scope="module")
-def protections():
-    return check()
-
-
-@pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
     listener = _Listener()
     corpus = dict(CORPUS)
@@ -344,7 +338,7 @@ def _row(out, student):
 
 @pytest.mark.parametrize("student", list(CORPUS) + ["network"])
 def test_each_submission_gets_the_right_score_status_and_message(hostile_run, protections,
-                                                                 student):
+                                                                 network_isolated, student):
     report, out = hostile_run["report"], hostile_run["out"]
     full = sum(graded_cells(read(SOLUTIONS / A / NB)).values())
     _, spec, status, words = hostile_run["corpus"][student]
@@ -355,7 +349,12 @@ def test_each_submission_gets_the_right_score_status_and_message(hostile_run, pr
         spec, status, words = 0.0, "error", ("processes",)
     score, max_score = report.totals[(student, A)]
     assert max_score == full
-    assert score == _expected(spec, full), (student, score, report.notes.get((student, A)))
+    if student == "network" and not network_isolated:
+        # documented fallback: the connection succeeds, and the notebook's own code then sets
+        # kl_divergence = None, which its tests fail
+        assert score < full, (student, score)
+    else:
+        assert score == _expected(spec, full), (student, score, report.notes.get((student, A)))
     row = _row(out, student)
     assert row["status"] == status and float(row["score"]) == score
     for word in words:
@@ -403,9 +402,11 @@ def test_gradebook_holds_exactly_the_corpus(hostile_run):
             assert score == pytest.approx(sum(cells))
 
 
-def test_nothing_escaped_the_sandbox(hostile_run, protections):
-    if not protections["tcp connect"].startswith("allowed"):  # else: the documented fallback
+def test_nothing_escaped_the_sandbox(hostile_run, network_isolated):
+    if network_isolated:
         assert hostile_run["received"] == [], "a kernel reached a TCP server on the grading machine"
+    else:  # documented fallback (README): no network isolation on this machine
+        assert hostile_run["received"], "no isolation here, yet the kernel could not connect"
     for path in _OUTSIDE:
         if path.startswith("/"):
             assert not (REPO / path).exists() and not __import__("os").path.exists(path), path
