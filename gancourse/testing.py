@@ -8,6 +8,8 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable
 
+from gancourse.observations import Raised, observe, outcome  # noqa: F401  (for the probes)
+
 
 def uses_course_library(fn: Callable) -> bool:
     """True when ``fn`` refers by a global name to a gancourse function, class or module.

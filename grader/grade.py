@@ -289,11 +289,13 @@ def default_jobs() -> int:
 
 
 def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
-          verbose: bool = True, jobs: int = 1) -> GradeReport:
+          verbose: bool = True, jobs: int = 1, checks_only: bool = False) -> GradeReport:
     """Run the whole pipeline; see the module docstring.  Returns the scores it wrote.
 
     ``jobs`` > 1 grades that many groups of submissions at the same time, each in its own
     workspace (its own nbgrader process and kernel), then merges their gradebooks into one.
+    ``checks_only`` lets the trusted checks alone decide the test cells that have one
+    (``grader/verdict.py``; the mutation score uses it), instead of the checks and the kernel.
     """
     start = time.monotonic()
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
@@ -308,17 +310,19 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
     # nbgrader shells out to `alembic`, installed beside this interpreter.
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     report = GradeReport(out=out, seconds=0.0)
+    verdict_mode = "checks" if checks_only else "both"
     with tempfile.TemporaryDirectory(prefix="gancourse-grade-") as tmp:
         shards = _shards(found, jobs)
         if len(shards) == 1:
-            ws = Workspace(Path(tmp) / "course")
+            ws = Workspace(Path(tmp) / "course", verdict=verdict_mode)
             problems, notes = _autograde(ws, found, submissions, verbose)
             report.problems.update(problems)
             report.notes.update(notes)
         else:
             if verbose:
                 print(f"grading in {len(shards)} parallel jobs", flush=True)
-            workspaces = [Workspace(Path(tmp) / f"job{i}") for i in range(len(shards))]
+            workspaces = [Workspace(Path(tmp) / f"job{i}", verdict=verdict_mode)
+                          for i in range(len(shards))]
             with ThreadPoolExecutor(len(shards)) as pool:  # each job waits on its subprocesses
                 results = list(pool.map(lambda args: _autograde(*args, False),
                                         [(w, sh, submissions) for w, sh in zip(workspaces, shards)]))

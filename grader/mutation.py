@@ -4,7 +4,9 @@
 
 For each assignment the full solution and each mutant (grader/mutants/<id>/*.py) are graded
 together through the real pipeline.  A mutant is *killed* when every test cell named in its
-``# kills:`` header scores 0; a surviving mutant means a hidden test that cannot fail.  Prints
+``# kills:`` header scores 0; a surviving mutant means a hidden test that cannot fail.  The
+trusted checks alone decide (``grade(checks_only=True)``, see grader/verdict.py): a mutant must
+be caught by code the student's process cannot reach, not only by assertions run inside it.  Prints
 killed / total per assignment and exits 1 if any mutant survives or the solution is not full.
 """
 from __future__ import annotations
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="gancourse-mutants-") as tmp:
         mutants = build_mutant_submissions(Path(tmp) / "subs", assignments)
         report = grade(Path(tmp) / "subs", Path(tmp) / "out", assignments, verbose=False,
-                       jobs=args.jobs)
+                       jobs=args.jobs, checks_only=True)
     table, ok = summarize(report, mutants)
     print(table)
     print(f"graded {len(report.totals)} notebooks in {report.seconds:.0f} s")

@@ -46,7 +46,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import CaselessStrEnum
 
-from grader import sandbox
+from grader import sandbox, verdict
 from grader.sandbox import HIDDEN_TEST_READS, REPO, Limits, default_read_paths
 
 NOTES_DIR = "sandbox_notes"
@@ -489,6 +489,28 @@ def _is_module(dotted: str) -> bool:
     return False
 
 
+#: What a test cell keeps of the kernel's stdout and displays, at most (characters of JSON).
+_TEST_OUTPUT_CHARS = 20_000
+_ERROR_CHARS = 4_000
+
+
+def _capped_error(ename, evalue, tb) -> NotebookNode:
+    """An error output whose name, message and traceback are plain strings of bounded size."""
+    ename = str(ename)[:200] if isinstance(ename, str) else "Error"
+    evalue = str(evalue) if isinstance(evalue, str) else ""
+    if len(evalue) > _ERROR_CHARS:
+        evalue = evalue[:_ERROR_CHARS] + " [... truncated by the grader]"
+    lines, used = [], 0
+    for line in tb if isinstance(tb, list) else []:
+        line = line if isinstance(line, str) else ""
+        used += len(line)
+        if used > 4 * _ERROR_CHARS or len(lines) >= 200:
+            lines.append("[... traceback truncated by the grader]")
+            break
+        lines.append(line[:_ERROR_CHARS])
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=lines)
+
+
 def cell_role(cell) -> str | None:
     """``test`` (autograded test), ``instructor`` (locked), ``student`` (answer or added cell)."""
     if cell.cell_type != "code" or not cell.source.strip():
@@ -530,6 +552,10 @@ class SandboxedExecute(Execute):
                     self._notes["flags"].append(f"{name}: {why}")
         self._trusted_imports = sorted({m for c in nb.cells if cell_role(c) in ("test", "instructor")
                                         for m in _imports(c.source)})
+        self._checks = verdict.TrustedChecks(
+            [(c.metadata.get("nbgrader", {}).get("grade_id", f"cell {i}"), c.source)
+             for i, c in enumerate(nb.cells) if cell_role(c) == "student"])
+        self._observations: list[str] | None = None
         try:
             return super().preprocess(nb, resources, km)
         except DeadKernelError as exc:
@@ -662,14 +688,26 @@ class SandboxedExecute(Execute):
         if files:
             self._notes["tampering"].append({"cell": name, "changed": files,
                                              "when": "before this cell"})
+        split = None
         if role == "test":
             reply = self._guard_call("before_test()", index)
             if reply and reply["changed"]:
                 self._notes["tampering"].append({"cell": name, "changed": reply["changed"],
                                                  "when": "before the test"})
+            split = verdict.split_test(cell.source)
         else:
             self._guard_call("begin()", index)
-        cell, resources = super().preprocess_cell(cell, resources, index)
+        if split is not None:
+            # the kernel gets the cell without its trusted check; observations are collected
+            source, cell.source = cell.source, split.kernel
+            self._observations = []
+            try:
+                cell, resources = super().preprocess_cell(cell, resources, index)
+            finally:
+                cell.source = source
+                payloads, self._observations = self._observations, None
+        else:
+            cell, resources = super().preprocess_cell(cell, resources, index)
         reply = self._guard_call(f"after({role!r})", index)
         changed = (reply["changed"] if reply else []) + (
             self._restore_submitted() if role == "test" else [])
@@ -687,13 +725,65 @@ class SandboxedExecute(Execute):
             cell.outputs.append(NotebookNode(output_type="error", ename="GradingIntegrityError",
                                              evalue=failed,
                                              traceback=[f"GradingIntegrityError: {failed}"]))
+        if role == "test":
+            self._decide(cell, split, payloads if split is not None else [], bool(failed))
         return cell, resources
+
+    # -- the verdict --------------------------------------------------------------------------
+    def _decide(self, cell, split, payloads: list[str], integrity_failed: bool) -> None:
+        """Replace a test cell's outputs by the grader's verdict.
+
+        nbgrader grades a test cell from its outputs (an error or stderr: 0; a displayed number:
+        partial credit; else full marks), and every output came from the student's process.  So
+        none of them is kept as it came: the kernel's stdout and displays stay (capped, for the
+        student to read), a displayed value is dropped, and the cell fails through exactly one
+        error output written here when the kernel's run failed (unless the trusted check alone
+        decides, ``GANCOURSE_VERDICT=checks``), the guard saw tampering, or the check failed.
+        """
+        kernel_errors = [o for o in cell.outputs if o.get("output_type") == "error"
+                         or (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        kept, used = [], 0
+        for o in cell.outputs:
+            if o.get("output_type") == "stream" and o.get("name") == "stdout" or \
+                    o.get("output_type") == "display_data":
+                used += len(json.dumps(o.get("text", o.get("data", "")), default=str))
+                if used <= _TEST_OUTPUT_CHARS:
+                    kept.append(o)
+        why = None
+        if split is not None and split.check is not None:
+            why = self._checks.run(split, payloads)
+        kernel_counts = not (split is not None and split.check is not None and verdict.checks_only())
+        error = None
+        if integrity_failed:
+            error = next(o for o in kernel_errors if o.get("ename") == "GradingIntegrityError")
+        elif kernel_errors and kernel_counts:
+            first = kernel_errors[0]
+            if first.get("output_type") == "error":
+                error = _capped_error(first.get("ename", "Error"), first.get("evalue", ""),
+                                      first.get("traceback", []))
+            else:
+                error = _capped_error("StderrOutput", "the test wrote to stderr: "
+                                      + first.get("text", "")[:500], [])
+        elif why is not None:
+            error = _capped_error("AssertionError", why, [])
+        if why is not None and error is not None and error.get("evalue") != why:
+            error.evalue = f"{error.get('evalue', '')}\n(hidden check: {why})"[:verdict.MESSAGE_CHARS * 2]
+        cell.outputs = kept + ([error] if error is not None else [])
 
     # -- the output cap ---------------------------------------------------------------------
     def output(self, outs, msg, display_id, cell_index):
         if self._in_guard:
             return super().output(outs, msg, display_id, cell_index)
         content = msg.get("content", {})
+        data = content.get("data") if isinstance(content.get("data"), dict) else {}
+        if verdict.MIME in data:  # an observation: for the check, never an output
+            if self._observations is not None and msg["msg_type"] == "display_data":
+                self._observations.append(data[verdict.MIME])
+            return None
+        if msg["msg_type"] == "error":  # student-controlled text too: bounded like the rest
+            capped = _capped_error(content.get("ename", ""), content.get("evalue", ""),
+                                   content.get("traceback", []))
+            content.update(ename=capped.ename, evalue=capped.evalue, traceback=capped.traceback)
         keep_always = msg["msg_type"] == "error" or (msg["msg_type"] == "stream"
                                                      and content.get("name") == "stderr")
         size = len(json.dumps(content.get("data", content.get("text", "")), default=str))

@@ -55,7 +55,7 @@ def grading_env(root: Path) -> dict[str, str]:
 class Workspace:
     """A course directory at ``root`` (which must not exist yet or be empty)."""
 
-    def __init__(self, root: Path, solutions: Path = SOLUTIONS):
+    def __init__(self, root: Path, solutions: Path = SOLUTIONS, verdict: str = "both"):
         self.root = Path(root).resolve()
         if self.root.exists() and any(self.root.iterdir()):
             raise GradingError(f"workspace {self.root} is not empty")
@@ -68,6 +68,7 @@ class Workspace:
             f"c.CourseDirectory.root = {str(self.root)!r}\n"
         )
         self.env = grading_env(self.root)
+        self.env["GANCOURSE_VERDICT"] = verdict  # grader/verdict.py: who decides a test cell
 
     def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run ``nbgrader ARGS`` in the workspace; raise GradingError with its log on failure."""
