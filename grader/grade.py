@@ -23,6 +23,8 @@ so earlier results are never overwritten:
                           functions replaced and put back, tests that do not count, answers
                           flagged for the instructor's review), else empty
 * ``nbgrader_export.csv`` nbgrader's own export of the gradebook
+* ``skipped.csv``         folders of the submissions folder that were not graded, and why
+                          (a malformed student id, a folder that names no assignment)
 * ``cells.csv``           per test cell: student, assignment, notebook, cell, score, max_score
 * ``feedback/<student>/<assignment>/*.html``   what the student gets back (``grading_error.txt``
                           for a submission that could not be graded, ``grading_notes.txt``
@@ -54,7 +56,7 @@ from grader.workspace import REPO, GradingError, Workspace, assignment_ids
 
 NOTES_FILE = "grading_notes.txt"
 
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # matched in full (fullmatch)
 
 
 @dataclass
@@ -70,35 +72,57 @@ class GradeReport:
     #: (student, assignment) -> what the sandbox saw in a graded submission (truncated output,
     #: undone tampering, tests that do not count, answers flagged for review)
     notes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: folders of the submissions folder that were not graded, and why (also in skipped.csv)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def score(self, student: str, assignment: str) -> float:
         return self.totals[(student, assignment)][0]
 
 
-def discover(submissions: Path, wanted: list[str] | None) -> dict[str, list[str]]:
-    """{assignment: [student, ...]} found under ``submissions``; validates the layout."""
+def discover(submissions: Path, wanted: list[str] | None,
+             skipped: list[tuple[str, str]] | None = None) -> dict[str, list[str]]:
+    """{assignment: [student, ...]} found under ``submissions``; validates the layout.
+
+    Folders that cannot be graded (a student id that is not letters, digits, '_', '.', '-';
+    a folder under a student that names no assignment) are appended to ``skipped`` as
+    (path relative to ``submissions``, why) and left out: the rest of the class is graded.
+    """
     if not submissions.is_dir():
         raise GradingError(f"submissions folder {submissions} does not exist (expected "
                            "<folder>/<student_id>/<assignment_id>/<notebook>.ipynb)")
+    skipped = [] if skipped is None else skipped
     known = assignment_ids()
     if wanted:
         unknown = sorted(set(wanted) - set(known))
         if unknown:
             raise GradingError(f"unknown assignment(s) {unknown}; solutions/ defines {known}")
     found: dict[str, list[str]] = {}
-    for student_dir in sorted(p for p in submissions.iterdir() if p.is_dir()):
-        if student_dir.name.startswith("."):
+    for student_dir in sorted(submissions.iterdir()):
+        name = student_dir.name
+        if name.startswith("."):
             continue
-        if not STUDENT_ID.match(student_dir.name):
-            raise GradingError(f"{student_dir}: student ids may use letters, digits, '_', '.', '-' "
-                               "(at most 64 characters)")
-        for a_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
-            if a_dir.name in known and (not wanted or a_dir.name in wanted):
-                found.setdefault(a_dir.name, []).append(student_dir.name)
+        if not STUDENT_ID.fullmatch(name):
+            skipped.append((ascii(name), "not graded: student ids may use letters, digits, '_', "
+                            "'.', '-' (at most 64 characters, starting with a letter or digit)"))
+            continue
+        if student_dir.is_symlink():
+            skipped.append((name, "not graded: a link (links are not followed)"))
+            continue
+        if not student_dir.is_dir():
+            continue  # a file beside the students' folders (expected_scores.json, a README)
+        for a_dir in sorted(student_dir.iterdir()):
+            if a_dir.name.startswith("."):
+                continue
+            if a_dir.name not in known or a_dir.is_symlink() or not a_dir.is_dir():
+                skipped.append((f"{name}/{ascii(a_dir.name)[1:-1]}",
+                                f"not graded: not an assignment folder (assignments: {', '.join(known)})"))
+            elif not wanted or a_dir.name in wanted:
+                found.setdefault(a_dir.name, []).append(name)
     if not found:
+        why = "".join(f"\n  {p}: {w}" for p, w in skipped[:20])
         raise GradingError(
             f"no submissions found in {submissions} for {wanted or known}; expected "
-            "<folder>/<student_id>/<assignment_id>/<notebook>.ipynb")
+            "<folder>/<student_id>/<assignment_id>/<notebook>.ipynb" + why)
     return found
 
 
@@ -110,12 +134,16 @@ def _copy_submission(src: Path, dest: Path, extra_files: tuple[str, ...] = ()) -
     the kernel (its working directory comes first on ``sys.path``), data, folders - stays
     behind.  Returns the names left behind.
     """
+    from grader.sandbox_kernel import SUBMITTED_FILE_BYTES, read_regular_file
+
     dest.mkdir(parents=True)
     skipped = []
     for path in sorted(src.iterdir()):
         wanted = path.name.endswith(".ipynb") or path.name in extra_files
-        if wanted and path.is_file() and not path.is_symlink() and not path.name.startswith("."):
-            shutil.copyfile(path, dest / path.name)
+        limit = NOTEBOOK_BYTES if path.name.endswith(".ipynb") else SUBMITTED_FILE_BYTES
+        data = read_regular_file(path, limit) if wanted and not path.name.startswith(".") else None
+        if data is not None:
+            (dest / path.name).write_bytes(data)
         elif not path.name.startswith(".") and path.name != "__pycache__":
             skipped.append(path.name)
     return skipped
@@ -154,21 +182,39 @@ _FAILURES = (
 )
 
 
-def _failed_students(log: str, assignment: str) -> dict[str, str]:
-    """Students whose submission nbgrader could not process, with a reason from its log."""
-    failed = re.findall(rf"error processing assignment '{re.escape(assignment)}' for student "
-                        r"'([^']+)'", log)
-    # the log is a sequence of per-student blocks, each opened by "Creating/updating student"
-    blocks = re.split(r"Creating/updating student with ID '", log)
-    reasons = {}
-    for student in failed:
-        block = next((b for b in blocks if b.startswith(student + "'")), "")
-        reason = next((why for exc, why in _FAILURES if exc in block), None)
-        if reason is None:
-            errors = re.findall(r"^\s*(\w+(?:Error|Exception)\b.*)$", block, re.M)
-            reason = "nbgrader could not process it" + (f" ({errors[-1][:200]})" if errors else "")
-        reasons[student] = reason
-    return reasons
+#: The largest notebook the grader accepts (a notebook with its outputs cleared is ~100 kB).
+NOTEBOOK_BYTES = 50 * 2**20
+
+
+def notebook_problem(path: Path) -> str | None:
+    """Why the submitted notebook at ``path`` cannot be graded (None if it can): read here,
+    before nbgrader sees it, without following a link."""
+    import nbformat
+
+    from grader.sandbox_kernel import read_regular_file
+
+    data = read_regular_file(path, NOTEBOOK_BYTES)
+    if data is None:
+        return (f"{path.name} is not a regular file of at most {NOTEBOOK_BYTES >> 20} MB "
+                "(a link, a folder, or too large)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _reason("UnicodeDecodeError")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+    except nbformat.reader.NotJSONError:
+        return _reason("NotJSONError")
+    except Exception as exc:  # noqa: BLE001 - any other reason nbformat refuses it
+        return _reason("NotebookValidationError") + f" ({type(exc).__name__})"
+    return None
+
+
+def _reason(failure: str | None) -> str:
+    """What a failure (an exception class name recorded by the grader) means for the student."""
+    return next((why for exc, why in _FAILURES if exc == failure),
+                "nbgrader could not process it" + (f" ({failure})" if failure else ""))
 
 
 def _write_problem_feedback(folder: Path, assignment: str, reason: str) -> None:
@@ -189,14 +235,18 @@ def _shards(found: dict[str, list[str]], jobs: int) -> list[dict[str, list[str]]
     return [s for s in shards if s]
 
 
-def _sandbox_notes(ws: Workspace, student: str, assignment: str) -> tuple[str | None, list[str]]:
-    """What the sandbox recorded for one submission (grader/sandbox_kernel.py): why its kernel
-    died (None if it did not) and one line per thing the student should know."""
+def _sandbox_notes(ws: Workspace, student: str,
+                   assignment: str) -> tuple[str | None, list[str]]:
+    """What the sandbox recorded for one submission (grader/sandbox_kernel.py, written by the
+    grader's own process): why it could not be graded (None if nothing went wrong) and one
+    line per thing the student should know."""
     from grader.sandbox_kernel import read_notes
 
     died, lines = None, []
     for n in read_notes(ws.root, student, assignment):
         where = f"{n['notebook']}: " if n.get("notebook") else ""
+        if n.get("failure") and died is None:
+            died = _reason(n["failure"])
         if n.get("kernel"):
             died = f"the Python kernel was stopped: the notebook {n['kernel']['detail']}"
         if n.get("truncated"):
@@ -239,14 +289,21 @@ def _autograde(ws: Workspace, found: dict[str, list[str]], submissions: Path,
                 problems[(student, assignment)] = (
                     f"the submission has no {', '.join(missing)} (the notebook must keep "
                     "its released name)")
-        # nbgrader grades every other submission when one fails, then exits 1: that is
-        # not an error of the pipeline, so read which students failed from its log.
-        log = ws.nbgrader("autograde", assignment, "--force", check=False).stdout
-        failed = _failed_students(log, assignment)
+            for n in expected:
+                why = None if n in missing else notebook_problem(
+                    ws.root / "submitted" / student / assignment / n)
+                if why:
+                    problems.setdefault((student, assignment), why)
+        # nbgrader grades every other submission when one fails, then exits 1, and removes a
+        # failed submission's autograded folder: which students failed is read from that
+        # folder (written by nbgrader only; kernels write in scratch folders of their own)
+        # and why from the grader's notes, never from a log a notebook can print into.
+        ws.nbgrader("autograde", assignment, "--force", check=False)
         for student in students:
             died, lines = _sandbox_notes(ws, student, assignment)
-            if student in failed:
-                problems.setdefault((student, assignment), died or failed[student])
+            folder = ws.root / "autograded" / student / assignment
+            if not all((folder / n).is_file() and not (folder / n).is_symlink() for n in expected):
+                problems.setdefault((student, assignment), died or _reason(None))
             elif lines:
                 notes[(student, assignment)] = lines
         ws.nbgrader("generate_feedback", assignment, "--force", check=False)
@@ -301,7 +358,8 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise GradingError(f"jobs must be a positive int, got {jobs!r}")
-    found = discover(submissions, assignments)
+    skipped: list[tuple[str, str]] = []
+    found = discover(submissions, assignments, skipped)
     if out.exists() and any(out.iterdir()):
         raise GradingError(f"output folder {out} already holds results; choose a new --out "
                            "(results are never overwritten)")
@@ -309,7 +367,7 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
         raise GradingError("the output folder must not be inside the submissions folder")
     # nbgrader shells out to `alembic`, installed beside this interpreter.
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    report = GradeReport(out=out, seconds=0.0)
+    report = GradeReport(out=out, seconds=0.0, skipped=skipped)
     verdict_mode = "checks" if checks_only else "both"
     with tempfile.TemporaryDirectory(prefix="gancourse-grade-") as tmp:
         shards = _shards(found, jobs)
@@ -362,6 +420,10 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
                 w.writerow([student, assignment, score, max_score,
                             "error" if problem else "graded",
                             problem or " | ".join(report.notes.get((student, assignment), []))])
+        with open(out / "skipped.csv", "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["path", "why"])
+            w.writerows(report.skipped)
         with open(out / "cells.csv", "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["student_id", "assignment", "cell", "score", "max_score"])
@@ -378,6 +440,8 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
             problem = report.problems.get((student, assignment))
             print(f"{student:<28}{assignment:<16}{score:>6g} / {max_score:g}"
                   + (f"   NOT GRADED: {problem}" if problem else ""))
+        for path, why in report.skipped:
+            print(f"SKIPPED {path}: {why}")
         n = len(report.totals)
         print(f"\ngraded {n} submission(s) in {report.seconds:.1f} s "
               f"({60 * n / max(report.seconds, 1e-9):.1f} per minute); results in {out}")

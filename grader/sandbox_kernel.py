@@ -52,6 +52,70 @@ from grader.sandbox import HIDDEN_TEST_READS, REPO, Limits, default_read_paths
 NOTES_DIR = "sandbox_notes"
 
 
+#: The largest file a student may submit beside a notebook (a3's generator is ~1 MB).
+SUBMITTED_FILE_BYTES = 64 * 2**20
+
+
+def read_regular_file(path: Path, limit: int = SUBMITTED_FILE_BYTES) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link, FIFO or device) of at most
+    ``limit`` bytes, else None.  Opens without following a link and reads at most the limit."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks) if size <= limit else None
+    finally:
+        os.close(fd)
+
+
+def make_scratch(assignment: str) -> Path:
+    """A fresh, private working folder for one notebook's kernel, ``<tmp>/<assignment>``.
+
+    The kernel may write only there (and in its private HOME/TMPDIR).  Nothing in it is ever
+    read back: the graded notebook comes from the kernel's messages, the submitted files from
+    the submission, so links, FIFOs, devices or huge files a notebook leaves behind reach
+    neither the grader's outputs nor the feedback; the folder is removed after the notebook.
+    """
+    parent = Path(tempfile.mkdtemp(prefix="gcs-", dir=_sandbox_parent()))
+    folder = parent / (assignment if assignment and "/" not in assignment and assignment not in (".", "..")
+                       else "notebook")
+    folder.mkdir()
+    return folder
+
+
+def remove_scratch(folder: Path) -> None:
+    """Remove a scratch folder made by :func:`make_scratch` (links are removed, not followed)."""
+    _rmtree(folder.parent)
+
+
+def _rmtree(path: Path) -> None:
+    """``shutil.rmtree`` that also removes what a notebook made unwritable (chmod 0 folders)."""
+    def unlock(func, p, _exc):
+        try:
+            os.chmod(os.path.dirname(p), 0o700)
+            if os.path.isdir(p) and not os.path.islink(p):
+                os.chmod(p, 0o700)
+            func(p)
+        except OSError:
+            pass
+
+    shutil.rmtree(path, onerror=unlock)
+
+
 def course_root() -> Path:
     """The nbgrader course directory being graded (the grading workspace)."""
     return Path(os.environ.get("GANCOURSE_COURSE_ROOT") or os.getcwd()).resolve()
@@ -543,7 +607,13 @@ class SandboxedExecute(Execute):
         self._in_guard = False
         self._truncated_cells: set[int] = set()
         self._km_ref = None
-        self._snapshot_submitted(resources or {})
+        resources = resources if resources is not None else {}
+        meta = resources.setdefault("metadata", {})
+        graded_folder = Path(meta.get("path") or os.getcwd())
+        self._scratch = make_scratch(self._notes["assignment"])
+        self._snapshot_submitted(graded_folder)
+        self._restore_submitted()  # the declared files, copied into the scratch folder
+        meta["path"] = str(self._scratch)  # the kernel's working directory
         aliases = _module_aliases(nb.cells)
         for index, cell in enumerate(nb.cells):
             if cell_role(cell) == "student":
@@ -559,13 +629,19 @@ class SandboxedExecute(Execute):
         try:
             return super().preprocess(nb, resources, km)
         except DeadKernelError as exc:
+            self._notes["failure"] = "DeadKernelError"
             report = self._report() or {}
             if not report.get("reason"):
                 raise  # it died on its own (os._exit, a crash): nbgrader's message says so
             self._notes["kernel"] = {"reason": report["reason"], "detail": report["detail"]}
             self.log.error("sandbox: the kernel %s", report["detail"])
             raise DeadKernelError(f"Kernel died: the notebook {report['detail']}") from exc
+        except BaseException as exc:
+            self._notes["failure"] = type(exc).__name__
+            raise
         finally:
+            meta["path"] = str(graded_folder)
+            remove_scratch(self._scratch)
             report = self._report() or {}
             km = self._km_ref
             if isinstance(km, SandboxKernelManager) and km.sandbox_dir is not None:
@@ -593,35 +669,41 @@ class SandboxedExecute(Execute):
         path.write_text(json.dumps(n, indent=1, sort_keys=True))
 
     # -- the submitted files ----------------------------------------------------------------
-    def _snapshot_submitted(self, resources: dict) -> None:
-        """Remember the files submitted beside the notebook (``EXTRA_FILES``), as submitted."""
+    def _snapshot_submitted(self, folder: Path) -> None:
+        """Remember the files submitted beside the notebook (``EXTRA_FILES``), as submitted
+        (regular files only, links not followed, at most ``SUBMITTED_FILE_BYTES`` each); they
+        are restored into the kernel's scratch folder before every cell."""
         from grader.submissions import EXTRA_FILES
 
-        folder = Path(resources.get("metadata", {}).get("path") or os.getcwd())
         self._submitted: dict[Path, bytes | None] = {}
         for name in EXTRA_FILES.get(self._notes["assignment"], ()):
-            path = folder / name
-            self._submitted[path] = (path.read_bytes() if path.is_file() and not path.is_symlink()
-                                     else None)
+            self._submitted[self._scratch / name] = read_regular_file(folder / name)
 
     def _restore_submitted(self) -> list[str]:
-        """Put every submitted file back as it was submitted (the tests grade those bytes, not
-        what the notebook wrote over them); the names of the files that had changed."""
+        """Put every submitted file back into the scratch folder as it was submitted (the tests
+        grade those bytes, not what the notebook wrote over them); the names of the files that
+        had changed.  Whatever stands in a file's place (a link, a FIFO, a folder) is removed
+        without being followed or opened."""
         changed = []
         for path, content in self._submitted.items():
             try:
-                now = None if path.is_symlink() or not path.is_file() else path.read_bytes()
+                os.lstat(path)
+                exists = True
             except OSError:
-                now = b""  # unreadable: replace it
-            if now == content and not (content is None and (path.exists() or path.is_symlink())):
+                exists = False
+            now = read_regular_file(path) if exists else None
+            if exists == (content is not None) and now == content:
                 continue
             changed.append(f"{path.name} (a submitted file)")
-            if path.is_symlink() or path.is_file():
-                path.unlink()
-            elif path.is_dir():
-                shutil.rmtree(path)
+            if exists:
+                if path.is_dir() and not path.is_symlink():
+                    _rmtree(path)
+                else:
+                    path.unlink()
             if content is not None:
-                path.write_bytes(content)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(content)
         return changed
 
     # -- the guard --------------------------------------------------------------------------

@@ -134,7 +134,8 @@ def test_grade_rejects_bad_input(tmp_path):
     with pytest.raises(GradingError, match="does not exist"):
         grade(tmp_path / "nope", tmp_path / "out", verbose=False)
     (tmp_path / "subs" / "bad student!" / "a0_data").mkdir(parents=True)
-    with pytest.raises(GradingError, match="student ids"):
+    (tmp_path / "subs" / "bob\n" / "a0_data").mkdir(parents=True)  # '$' would match before '\n'
+    with pytest.raises(GradingError, match="(?s)no submissions found.*student ids"):
         grade(tmp_path / "subs", tmp_path / "out", verbose=False)
     shutil.rmtree(tmp_path / "subs")
     (tmp_path / "subs" / "alice" / "not_an_assignment").mkdir(parents=True)

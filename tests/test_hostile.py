@@ -156,6 +156,60 @@ for _host in ("127.0.0.1", "localhost", "1.1.1.1"):
         pass
 """
 
+#: An answer returning a float whose comparisons are all True and which tells NumPy's
+#: isclose/allclose "close": forged passes in the kernel, wrong data for the trusted checks.
+_FORGED_FLOAT = """
+class _Always(float):
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __lt__(self, other): return True
+    def __le__(self, other): return True
+    def __gt__(self, other): return True
+    def __ge__(self, other): return True
+    __hash__ = float.__hash__
+    def __array_function__(self, func, types, args, kwargs): return True
+def kl_divergence(p, q):
+    return _Always(0.0)
+"""
+
+#: Rewrites the kernel's messages: errors are never sent, failed replies say "ok".
+_REPLY_REWRITE = _WRONG_KL + """
+_session = get_ipython().kernel.session
+_send = _session.send
+def _forged_send(stream, msg_or_type, content=None, *args, **kwargs):
+    kind = msg_or_type if isinstance(msg_or_type, str) else msg_or_type.get("msg_type")
+    if kind == "error":
+        return None
+    if kind == "execute_reply" and isinstance(content, dict) and content.get("status") == "error":
+        content = {"status": "ok", "execution_count": content.get("execution_count"),
+                   "user_expressions": {}, "payload": []}
+    return _send(stream, msg_or_type, content, *args, **kwargs)
+_session.send = _forged_send
+"""
+
+#: Leaves behind, in its working folder, what the grader once followed or copied: links to
+#: the solutions, the gradebook and /dev/zero, a FIFO, a link where the notebook was, many
+#: files, large files.
+_LITTER = f"""
+import os
+for _name, _target in [("leak.ipynb", "../../../solutions/{A}/{NB}"),
+                       ("gradebook.db", "../../../gradebook.db"), ("zero.bin", "/dev/zero"),
+                       ("{NB}", {str(REPO / "solutions" / A / NB)!r})]:
+    try:
+        if os.path.lexists(_name):
+            os.remove(_name)
+        os.symlink(_target, _name)
+    except OSError:
+        pass
+os.mkfifo("pipe")
+os.makedirs("many", exist_ok=True)
+for _i in range(5000):
+    open(f"many/{{_i}}", "w").close()
+for _i in range(3):
+    with open(f"big{{_i}}.bin", "wb") as _f:
+        _f.write(b"x" * 20_000_000)
+"""
+
 #: student -> (make, expected score, status, words the message must contain)
 #: make() returns a notebook, raw bytes, None ("no notebook") or (notebook, {extra files}).
 #: Scores: a number, "full" or "full-minus:<cells>" (full marks less those test cells' points).
@@ -240,7 +294,20 @@ CORPUS = {
     "shadow_package": (lambda: (_full(), {
         "gancourse/__init__.py": "raise ImportError('a shadow of the course library')\n",
         "numpy.py": "raise ImportError('a shadow of numpy')\n"}), "full", "graded", ()),
+    # nbgrader reads a value a test cell displays as partial credit (full for a non-number):
+    # the grader drops every value a test cell displays
+    "displayhook": (lambda: _with_answer("kl_divergence", (
+        "import sys\ndef kl_divergence(p, q):\n    sys.displayhook('ok')\n    return 0.0\n")),
+        f"full-minus:{KL_TESTS}", "graded", ()),
+    "forged_float": (lambda: _with_answer("kl_divergence", _FORGED_FLOAT),
+                     f"full-minus:{KL_TESTS}", "graded", ()),
+    "reply_rewrite": (lambda: _with_answer("kl_divergence", _REPLY_REWRITE),
+                      f"full-minus:{KL_TESTS}", "graded", ("get_ipython",)),
+    # an error message of 20 MB: capped like every other output
+    "huge_exception": (lambda: _after_kl("raise ValueError('x' * 20_000_000)"),
+                       "full", "graded", ()),
     # --- isolation ------------------------------------------------------------------------------
+    "litter_scratch": (lambda: _after_kl(_LITTER), "full", "graded", ("path outside its folder",)),
     "read_hidden_artifacts": (lambda: _after_kl(_READ_ATTEMPT), "full", "graded",
                               ("path outside its folder",)),
     "write_outside_scratch": (lambda: _after_kl(_WRITE_ATTEMPT), "full", "graded",
@@ -317,6 +384,8 @@ def hostile_run(tmp_path_factory):
             nbformat.write(content, str(folder / NB))
     before = {p: p.read_bytes() for p in subs.rglob("*") if p.is_file()}
     repo_before = sorted(p.name for p in (REPO / "solutions" / A).iterdir())
+    solution_bytes = (REPO / "solutions" / A / NB).read_bytes()
+    solution_mode = (REPO / "solutions" / A / NB).stat().st_mode
     mp = pytest.MonkeyPatch()
     for var, value in LIMITS.items():
         mp.setenv(var, value)
@@ -328,7 +397,8 @@ def hostile_run(tmp_path_factory):
         listener.close()
     after = {p: p.read_bytes() for p in subs.rglob("*") if p.is_file()}
     return {"report": report, "out": out, "corpus": corpus, "unchanged": before == after,
-            "received": listener.received, "repo_before": repo_before}
+            "received": listener.received, "repo_before": repo_before,
+            "solution_bytes": solution_bytes, "solution_mode": solution_mode}
 
 
 def _row(out, student):
@@ -412,8 +482,24 @@ def test_nothing_escaped_the_sandbox(hostile_run, network_isolated):
             assert not (REPO / path).exists() and not __import__("os").path.exists(path), path
     assert sorted(p.name for p in (REPO / "solutions" / A).iterdir()) == hostile_run["repo_before"]
     autograded = hostile_run["out"] / "autograded"
-    assert (autograded / "write_outside_scratch" / A / "my_scratch_file.txt").is_file()
     assert not list(autograded.rglob(f"pwned-{TOKEN}.txt"))
+
+
+def test_nothing_a_kernel_leaves_behind_is_kept(hostile_run):
+    """Kernels work in scratch folders the grader never reads back: the results hold exactly
+    the notebooks (and the feedback pages), regular files, small, and the solutions intact."""
+    out = hostile_run["out"]
+    for student in ("write_outside_scratch", "litter_scratch", "honest"):
+        for sub, allowed in (("autograded", {NB}), ("feedback", {f"{A}.html", "grading_notes.txt"})):
+            folder = out / sub / student / A
+            names = {p.name for p in folder.iterdir()}
+            assert names <= allowed and names & allowed, (student, sub, names)
+    for p in out.rglob("*"):
+        assert not p.is_symlink() and (p.is_dir() or p.is_file()), p
+        assert p.is_dir() or p.stat().st_size < 5_000_000, p
+    assert (REPO / "solutions" / A / NB).read_bytes() == hostile_run["solution_bytes"]
+    assert hostile_run["solution_mode"] == (REPO / "solutions" / A / NB).stat().st_mode
+    assert (out / "autograded" / "huge_exception" / A / NB).stat().st_size < 1_000_000
 
 
 def test_submissions_are_never_modified(hostile_run):
