@@ -137,7 +137,7 @@ def _is_tensor(value: Any) -> bool:
 def _array(a: np.ndarray) -> dict:
     if a.dtype.kind not in _KINDS or a.dtype.hasobject:
         raise TypeError(f"cannot report an array of dtype {a.dtype}")
-    a = np.ascontiguousarray(a)
+    a = np.array(a, order="C", copy=True)  # (ascontiguousarray would make a 0-d array 1-d)
     return {"dtype": a.dtype.newbyteorder("<").str if a.dtype.itemsize > 1 else a.dtype.str,
             "shape": list(a.shape),
             "data": base64.b64encode(a.astype(a.dtype.newbyteorder("<")).tobytes()).decode()}
