@@ -183,6 +183,19 @@ class Policy:
     sockets: list[str]  #: folders where it may create Unix sockets (the kernel's ipc files)
 
 
+#: What of /proc a kernel reads besides its own /proc/<pid>: machine facts, never another
+#: process (their command lines name other kernels' connection files and sockets).
+PROC_SHARED = ("/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/sys", "/proc/filesystems",
+               "/proc/loadavg", "/proc/uptime", "/proc/version", "/proc/pressure", "/proc/mounts",
+               "/proc/swaps", "/proc/zoneinfo", "/proc/vmstat")
+
+
+def proc_paths() -> list[str]:
+    """The parts of /proc a policy's "/proc" stands for: this process's own folder (threads
+    included; the kernel keeps its pid across exec) and :data:`PROC_SHARED`."""
+    return [f"/proc/{os.getpid()}", *PROC_SHARED]
+
+
 def landlock_restrict(policy: Policy, abi: int) -> str:
     """Restrict this process (and its future children) to ``policy``; returns what applied."""
     fs = _FS_BY_ABI[min(abi, 5)]
@@ -210,7 +223,8 @@ def landlock_restrict(policy: Policy, abi: int) -> str:
                 os.close(fd)
 
         for path in policy.read:
-            allow(path, _READ)
+            for sub in proc_paths() if path == "/proc" else [path]:
+                allow(sub, _READ)
         for path in policy.list_only:
             allow(path, FS_READ_DIR)
         for path in policy.sockets:

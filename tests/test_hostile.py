@@ -210,6 +210,26 @@ for _i in range(3):
         _f.write(b"x" * 20_000_000)
 """
 
+#: Looks for the other kernels of the class run: their /proc entries name their connection
+#: files and sockets.  Anything read of another process costs the points (shows in the score).
+_PEEK = """
+import os
+_others = []
+try:
+    _others += [p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()]
+except OSError:
+    pass
+for _pid in list(range(1, 200)) + list(range(max(1, os.getpid() - 3000), os.getpid() + 3000)):
+    if _pid != os.getpid():
+        try:
+            with open(f"/proc/{_pid}/cmdline", "rb") as _f:
+                _others.append(_f.read())
+        except OSError:
+            pass
+if _others:
+    kl_divergence = None
+"""
+
 #: student -> (make, expected score, status, words the message must contain)
 #: make() returns a notebook, raw bytes, None ("no notebook") or (notebook, {extra files}).
 #: Scores: a number, "full" or "full-minus:<cells>" (full marks less those test cells' points).
@@ -308,6 +328,7 @@ CORPUS = {
                        "full", "graded", ()),
     # --- isolation ------------------------------------------------------------------------------
     "litter_scratch": (lambda: _after_kl(_LITTER), "full", "graded", ("path outside its folder",)),
+    "peek_other_kernels": (lambda: _after_kl(_PEEK), "full", "graded", ()),
     "read_hidden_artifacts": (lambda: _after_kl(_READ_ATTEMPT), "full", "graded",
                               ("path outside its folder",)),
     "write_outside_scratch": (lambda: _after_kl(_WRITE_ATTEMPT), "full", "graded",
@@ -419,6 +440,8 @@ def test_each_submission_gets_the_right_score_status_and_message(hostile_run, pr
         spec, status, words = 0.0, "error", ("processes",)
     score, max_score = report.totals[(student, A)]
     assert max_score == full
+    if student == "peek_other_kernels" and not protections["filesystem"].startswith("landlock"):
+        spec = f"full-minus:{KL_TESTS}"  # documented fallback (README): no Landlock, /proc open
     if student == "network" and not network_isolated:
         # documented fallback: the connection succeeds, and the notebook's own code then sets
         # kl_divergence = None, which its tests fail
