@@ -399,17 +399,17 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
             max_score = _max_score(ws, assignment)
             report.totals[(student, assignment)] = (0.0, max_score)
             _write_problem_feedback(ws.root / "feedback" / student / assignment, assignment, reason)
+        for key in report.totals:  # one submission's page failing never stops the class run
+            if key not in report.problems \
+                    and not any((ws.root / "feedback" / key[0] / key[1]).glob("*.html")):
+                report.notes.setdefault(key, []).append(
+                    "nbgrader could not render the feedback page; the score stands")
         for (student, assignment), lines in report.notes.items():
             if (student, assignment) not in report.problems:
                 (ws.root / "feedback" / student / assignment).mkdir(parents=True, exist_ok=True)
                 (ws.root / "feedback" / student / assignment / NOTES_FILE).write_text(
                     f"Notes from the grader on your {assignment} submission:\n"
                     + "".join(f"* {line}\n" for line in lines))
-        graded_without_feedback = [
-            key for key in report.totals if key not in report.problems
-            and not any((ws.root / "feedback" / key[0] / key[1]).glob("*.html"))]
-        if graded_without_feedback:
-            raise GradingError(f"nbgrader wrote no feedback for {graded_without_feedback}")
         out.mkdir(parents=True, exist_ok=True)
         ws.nbgrader("export", "--to", str(out / "nbgrader_export.csv"))
         with open(out / "grades.csv", "w", newline="") as f:

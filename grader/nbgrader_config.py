@@ -49,3 +49,11 @@ c.Autograde.autograde_preprocessors = [
 # Students' answers are compared against the gradebook copy of every locked and test cell, so an
 # edited or deleted test cell cannot change a grade.
 c.Autograde.create_student = True
+
+# Feedback (grader/feedback.py): the page a student gets back shows the test cells without
+# their hidden tests and the grader's checks; scores and verdicts stay.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "grader.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

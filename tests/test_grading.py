@@ -117,8 +117,12 @@ def test_make_grade_on_bundled_examples(tmp_path):
             assert float(row["score"]) == score, (student, a, row)
             assert float(row["max_score"]) == max_points(a)
             for nb in notebooks(a):
-                html = out / "feedback" / student / a / f"{Path(nb).stem}.html"
-                assert f"Score: {float(score)} / {float(max_points(a))}" in html.read_text()
+                html = (out / "feedback" / student / a / f"{Path(nb).stem}.html").read_text()
+                assert f"Score: {float(score)} / {float(max_points(a))}" in html
+                # what goes back to the student shows no hidden test and no trusted check
+                for secret in ("BEGIN HIDDEN TESTS", "#### CHECK", "#### PROBE", "observe("):
+                    assert secret not in html, (student, a, secret)
+                assert "hidden tests ran here" in html
     assert expected["example_full"] and all(v > 0 for v in expected["example_full"].values())
     assert all(v == 0 for v in expected["example_empty"].values())
     # never writes into the repository's sources, the release or the submissions
