@@ -47,9 +47,33 @@ def _settings(assignment: str) -> dict:
 
 
 #: The reference builder's code, extracted from the solution notebook by ``make release``
-#: (``grader/release.py``) into ``reference/<assignment>/``: the hidden tests run inside the
-#: grading sandbox, which may read this file but not ``solutions/``.
+#: (``grader/release.py``) into ``reference/<assignment>/``: the quality checks use it (in the
+#: grader's process; no grading kernel may read it, nor ``solutions/``).
 BUILDER_FILE = "reference_generator.py"
+#: The inputs of the weight-transplant tests (``transplant.npz`` without the reference
+#: outputs), the only part of it a grading kernel may read; written by ``make release``.
+KERNEL_INPUTS_FILE = "kernel_inputs/transplant_inputs.npz"
+
+
+def kernel_inputs_bytes(assignment: str, reference: Path | None = None) -> bytes:
+    """``transplant.npz`` of ``assignment`` less every ``*_inference``/``*_training`` array
+    (what the tests compare with), as a byte-for-byte reproducible ``.npz``."""
+    import io
+    import zipfile
+
+    import numpy as np
+
+    ref = np.load((reference or REFERENCE) / assignment / "transplant.npz")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for key in sorted(ref.files):
+            if key.endswith(("_inference", "_training")):
+                continue
+            array = io.BytesIO()
+            np.lib.format.write_array(array, ref[key], allow_pickle=False)
+            z.writestr(zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0)),
+                       array.getvalue())
+    return buf.getvalue()
 
 
 def builder_module_source(assignment: str, solutions: Path = SOLUTIONS) -> str:

@@ -1,8 +1,9 @@
-"""Regenerate the student release (``assignments/``), the example submissions and the reference
-code the hidden tests load from ``solutions/``.
+"""Regenerate the student release (``assignments/``), the example submissions, the reference
+code the quality checks load from ``solutions/`` and the inputs a grading kernel may read.
 
-    python -m grader.release           # write assignments/, grader/examples/ and
-                                       # grader/reference/<a>/reference_generator.py (make release)
+    python -m grader.release           # write assignments/, grader/examples/,
+                                       # grader/reference/<a>/reference_generator.py and
+                                       # grader/reference/<a>/kernel_inputs/ (make release)
     python -m grader.release --check   # only compare; exit 1 listing stale files (used by tests)
 
 ``nbgrader generate_assignment`` runs in a temporary workspace (see grader/workspace.py), so no
@@ -18,7 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grader.quality import BUILDER_FILE, REFERENCE, SETTINGS, builder_module_source
+from grader.quality import (BUILDER_FILE, KERNEL_INPUTS_FILE, REFERENCE, SETTINGS,
+                            builder_module_source, kernel_inputs_bytes)
 from grader.submissions import EXAMPLES, write_examples
 from grader.workspace import ASSIGNMENTS, GradingError, Workspace, assignment_ids
 
@@ -35,6 +37,9 @@ def build(dest: Path) -> None:
         path = dest / "reference" / assignment / BUILDER_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(builder_module_source(assignment))
+        inputs = dest / "reference" / assignment / KERNEL_INPUTS_FILE
+        inputs.parent.mkdir(parents=True, exist_ok=True)
+        inputs.write_bytes(kernel_inputs_bytes(assignment))
 
 
 def _tree(root: Path) -> set[Path]:
@@ -59,9 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             pairs = [(built / "assignments", ASSIGNMENTS), (built / "examples", EXAMPLES)]
             stale = [f"{committed.name}/{p}" for fresh, committed in pairs
                      for p in stale_files(fresh, committed)]
-            code = [(built / "reference" / a / BUILDER_FILE, REFERENCE / a / BUILDER_FILE)
-                     for a in SETTINGS]
-            stale += [f"reference/{fresh.parent.name}/{fresh.name}" for fresh, committed in code
+            code = [(built / "reference" / a / name, REFERENCE / a / name)
+                    for a in SETTINGS for name in (BUILDER_FILE, KERNEL_INPUTS_FILE)]
+            stale += [str(committed.relative_to(REFERENCE.parent)) for fresh, committed in code
                       if not committed.is_file()
                       or not filecmp.cmp(fresh, committed, shallow=False)]
             if args.check:
@@ -75,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.rmtree(committed)
                 shutil.copytree(fresh, committed)
             for fresh, committed in code:
+                committed.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(fresh, committed)
             print(f"released {', '.join(assignment_ids())}; "
                   f"{len(stale)} file(s) changed" + (":\n  " + "\n  ".join(stale) if stale else ""))

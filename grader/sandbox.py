@@ -55,14 +55,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-#: Files of the repository that the hidden tests of an assignment load, read-only inside the
-#: kernel (relative to the repository).  Everything else of ``grader/`` and ``solutions/`` is
-#: unreadable.  a3_dcgan's hidden tests import ``grader.quality``, which builds the reference
-#: generator from ``reference/a3_dcgan/reference_generator.py`` (extracted from the solution by
-#: ``make release``) and loads the reference weights and measurements; never the solutions.
+#: Files of the repository that the kernel part of an assignment's hidden tests loads (the
+#: PROBE sections; the CHECKs run in the grader), read-only inside the kernel (relative to the
+#: repository).  Everything else of ``grader/`` and ``solutions/`` is unreadable.  a3_dcgan's
+#: probes import ``grader.quality`` (for the folder's path) and load the reference weights
+#: and the transplant *inputs*, never the outputs they are compared with
+#: (``transplant.npz``), the reference builder or the quality measurements.
 HIDDEN_TEST_READS: dict[str, tuple[str, ...]] = {
     "a3_dcgan": ("grader/__init__.py", "grader/quality.py", "grader/submissions.py",
-                 "grader/workspace.py", "grader/reference/a3_dcgan"),
+                 "grader/workspace.py", "grader/reference/a3_dcgan/submission",
+                 "grader/reference/a3_dcgan/kernel_inputs"),
 }
 
 

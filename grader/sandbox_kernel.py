@@ -624,7 +624,8 @@ class SandboxedExecute(Execute):
                                         for m in _imports(c.source)})
         self._checks = verdict.TrustedChecks(
             [(c.metadata.get("nbgrader", {}).get("grade_id", f"cell {i}"), c.source)
-             for i, c in enumerate(nb.cells) if cell_role(c) == "student"])
+             for i, c in enumerate(nb.cells) if cell_role(c) == "student"],
+            files={path.name: content for path, content in self._submitted.items()})
         self._observations: list[str] | None = None
         try:
             return super().preprocess(nb, resources, km)

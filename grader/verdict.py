@@ -19,7 +19,8 @@ without its ``CHECK`` section: the visible part, the ``SHARED`` inputs and the `
 reports the student's results with ``gancourse.testing.observe``.  The ``SHARED`` section and
 then the ``CHECK`` run here, in the grader's own process, in a namespace of their own per
 notebook, with ``obs`` bound to the decoded reports (plain data only, see
-``gancourse/observations.py``).  So the references, the tolerances and the comparison are
+``gancourse/observations.py``) and ``submitted_file(name)`` to the files submitted beside the
+notebook, as the grader read them.  So the references, the tolerances and the comparison are
 computed by code the student's process can neither see nor change: no ``__eq__``, patched
 NumPy, rewritten kernel reply or displayed value can make a failing check pass.
 
@@ -147,13 +148,22 @@ class TrustedChecks:
     """The grader-side state of one notebook: the student's cells as submitted, and one
     namespace in which the notebook's SHARED and CHECK sections run, in order."""
 
-    def __init__(self, student_cells: list[tuple[str, str]]):
+    def __init__(self, student_cells: list[tuple[str, str]],
+                 files: dict[str, bytes | None] | None = None):
         self.student_cells = student_cells
+        self.files = dict(files or {})
         self.functions = student_functions(student_cells)
         self.library = _library_names(student_cells)
         self.ns: dict[str, Any] = {"__name__": "gancourse_check", "np": np, "Raised": Raised,
                                    "Tensor": Tensor, "written_by_student": self.written_by_student,
-                                   "raised": raised, "returned": returned}
+                                   "raised": raised, "returned": returned,
+                                   "submitted_file": self.submitted_file}
+
+    def submitted_file(self, name: str) -> bytes | None:
+        """The bytes of a file submitted beside the notebook (``EXTRA_FILES``), as the grader
+        read it from the submission (None if it was not submitted): never what the kernel
+        reports or leaves in its folder."""
+        return self.files.get(name)
 
     def written_by_student(self, name: str) -> bool:
         """Is ``name`` defined in the student's cells, without naming the course library?

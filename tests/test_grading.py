@@ -38,14 +38,17 @@ def tree_digest(root: Path) -> str:
 
 @pytest.fixture(scope="module")
 def mutant_run(tmp_path_factory):
-    """The solution (twice more, for determinism) and every mutant, graded in one run."""
+    """The solution (twice more, for determinism) and every mutant, graded in one run, the
+    trusted checks alone deciding."""
     subs = tmp_path_factory.mktemp("subs")
     build_mutant_submissions(subs, ALL)
     for a in ALL:
         for copy in ("solution_2", "solution_3"):
             write_submission(subs, copy, a, full_submission(a))
+    # the trusted checks alone decide (grader/verdict.py): every mutant must be caught by
+    # code outside the student's process
     return grade(subs, tmp_path_factory.mktemp("out") / "results", verbose=False,
-                 jobs=default_jobs())
+                 jobs=default_jobs(), checks_only=True)
 
 
 def test_release_is_up_to_date():

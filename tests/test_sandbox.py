@@ -21,6 +21,7 @@ import nbformat
 import psutil
 import pytest
 
+from grader.verdict import split_test
 from grader.sandbox import (HIDDEN_TEST_READS, REPO, Limits, SandboxError,
                             default_read_paths, landlock_abi, watchdog_memory_mb)
 from grader.sandbox_kernel import (SandboxedExecute, _module_aliases, cell_role, flag_source,
@@ -246,15 +247,20 @@ def test_hidden_test_reads_exist_and_policy_excludes_the_rest():
     assert str(REPO) not in policy["read"]
     assert policy["write"] == ["/tmp/course/autograded/alice/a1_theory"]
     a3 = kernel_policy(Path("/tmp/course/autograded/alice/a3_dcgan"))
-    assert str(REPO / "grader" / "reference" / "a3_dcgan") in a3["read"]
-    assert str(REPO / "grader" / "reference" / "dcgan-laptop") not in a3["read"]
+    ref = REPO / "grader" / "reference" / "a3_dcgan"
+    assert {str(ref / "submission"), str(ref / "kernel_inputs")} <= set(a3["read"])
+    # what the checks compare with, and the reference builder, stay with the grader
+    for secret in (ref, ref / "transplant.npz", ref / "reference_generator.py", ref / "quality.json",
+                   REPO / "grader" / "reference" / "dcgan-laptop"):
+        assert not any(Path(p) == secret or secret.is_relative_to(p) for p in a3["read"]), secret
     assert not any(p.startswith(str(REPO / "solutions")) for p in a3["read"])
 
 
 def test_every_assignment_whose_tests_import_grader_declares_its_reads():
     for nb_path in sorted((REPO / "solutions").glob("*/*.ipynb")):
         nb = nbformat.read(str(nb_path), as_version=4)
-        if any("grader." in c.source for c in nb.cells if cell_role(c) == "test"):
+        # (the kernel's part only: the CHECK sections run in the grader)
+        if any("grader." in split_test(c.source).kernel for c in nb.cells if cell_role(c) == "test"):
             assert nb_path.parent.name in HIDDEN_TEST_READS, nb_path
 
 

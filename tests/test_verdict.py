@@ -187,14 +187,15 @@ def test_observations_never_become_outputs_of_the_graded_notebook():
 
 @pytest.mark.parametrize("assignment", assignment_ids())
 def test_every_hidden_test_of_the_solutions_is_laid_out_for_the_grader(assignment):
-    """Every graded test cell either has no check yet or splits cleanly (no syntax errors in
-    what the kernel or the grader runs)."""
+    """Every graded test cell has a trusted check and splits cleanly (no syntax errors in what
+    the kernel or the grader runs); the kernel's part reports with observe()."""
     for path in sorted((SOLUTIONS / assignment).glob("*.ipynb")):
         nb = nbformat.read(str(path), as_version=4)
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
                 split = split_test(cell.source)
+                assert split.check is not None, f"{path.name}: {meta['grade_id']} has no #### CHECK"
+                assert "observe(" in split.kernel and "#### CHECK" not in split.kernel
                 compile(split.kernel, meta["grade_id"], "exec")
-                if split.check is not None:
-                    compile(split.shared + "\n" + split.check, meta["grade_id"], "exec")
+                compile(split.shared + "\n" + split.check, meta["grade_id"], "exec")
