@@ -326,6 +326,28 @@ CORPUS = {
     # an error message of 20 MB: capped like every other output
     "huge_exception": (lambda: _after_kl("raise ValueError('x' * 20_000_000)"),
                        "full", "graded", ()),
+    # raises ValueError whenever assert_raises is on the call stack, never validates: the
+    # probes call every answer the same way (outcome), so the errors tests fail
+    "stack_sniffing": (lambda: _with_answer("kl_divergence", (
+        "import inspect\ndef kl_divergence(p, q):\n"
+        "    if any(f.function == 'assert_raises' for f in inspect.stack()):\n"
+        "        raise ValueError('sniffed')\n"
+        "    p, q = np.asarray(p, float), np.asarray(q, float)\n    s = p > 0\n"
+        "    return float(np.sum(p[s] * np.log(p[s] / q[s]))) if np.all(q[s] > 0) else float('inf')\n")),
+        "full-minus:test_kl_divergence_errors,test_js_divergence_errors", "graded",
+        ("frame inspection",)),
+    # the library's answer, with the kernel-side originality check rewritten in place (the
+    # function object keeps its identity): the grader reads the submitted source instead
+    "patch_helper_code": (lambda: _with_answer("kl_gaussian", (
+        "from gancourse.divergences import kl_gaussian\n"
+        "uses_course_library.__code__ = (lambda fn: False).__code__\n")),
+        "full-minus:test_kl_gaussian", "graded", ()),
+    # the library's function returned by a closure: no definition of the student's own
+    "closure_library": (lambda: _with_answer("kl_gaussian", (
+        "def _make():\n    from gancourse import divergences\n"
+        "    def inner(*args):\n        return divergences.kl_gaussian(*args)\n    return inner\n"
+        "kl_gaussian = _make()\n")),
+        "full-minus:test_kl_gaussian", "graded", ()),
     # --- isolation ------------------------------------------------------------------------------
     "litter_scratch": (lambda: _after_kl(_LITTER), "full", "graded", ("path outside its folder",)),
     "peek_other_kernels": (lambda: _after_kl(_PEEK), "full", "graded", ()),
