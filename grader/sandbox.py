@@ -506,6 +506,7 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
                 os._exit(127)
     os.close(write_fd)
     start = time.monotonic()
+    cpu_seen: dict[tuple[int, float], float] = {}  # (pid, start time) -> CPU seconds seen
     report: dict = {"limits": asdict(limits), "reason": None, "detail": "", "kernel_pid": pid,
                     "peak_rss_mb": 0.0, "peak_tasks": 0}
     with os.fdopen(read_fd, "rb") as pipe:  # EOF when the kernel execs
@@ -535,11 +536,16 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
             break
         while True:  # reap orphans re-parented to us
             try:
-                other, _ = os.waitpid(-1, os.WNOHANG)
+                other, other_status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 break
-            if other in (0, pid):
+            if other == pid:  # the kernel itself ended just now: keep its status
+                status = other_status
                 break
+            if other == 0:
+                break
+        if status is not None:
+            break
         procs = _tree(psutil)
         rss = tasks = 0
         for p in procs:
@@ -548,13 +554,21 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
                 info = p.memory_full_info() if len(procs) > 1 else p.memory_info()
                 rss += getattr(info, "pss", info.rss)
                 tasks += p.num_threads()
+                times = p.cpu_times()
+                cpu_seen[(p.pid, p.create_time())] = times.user + times.system
             except psutil.Error:
                 pass
+        # CPU time of the whole tree: every process seen, alive or gone (RLIMIT_CPU is per
+        # process, so a notebook that spreads its work over children would escape it)
+        tree_cpu = sum(cpu_seen.values())
         report["peak_rss_mb"] = max(report["peak_rss_mb"], round(rss / 2**20, 1))
         report["peak_tasks"] = max(report["peak_tasks"], tasks)
         reason = None
         if rss > watchdog_memory_mb(limits) * 2**20:
             reason, detail = "memory", f"used more than {limits.memory_mb} MB of memory"
+        elif tree_cpu > limits.cpu_seconds + 5:
+            reason, detail = "cpu", (f"used more than {limits.cpu_seconds} s of CPU time "
+                                     "(all its processes together)")
         elif tasks > limits.processes + 16:
             reason, detail = "processes", f"started more than {limits.processes} processes/threads"
         elif time.monotonic() - start > limits.wall_seconds:

@@ -107,6 +107,27 @@ def test_memory_spread_over_processes_is_stopped_by_the_watchdog(tmp_path):
     assert "256 MB" in report["detail"] and report["seconds"] < 50
 
 
+def test_cpu_limit_counts_the_whole_tree(tmp_path):
+    # three children, each below the per-process limit (RLIMIT_CPU): together above it
+    code = """
+    import os, time
+    for _ in range(3):
+        if os.fork() == 0:
+            end = time.process_time() + 4.5
+            while time.process_time() < end:
+                pass
+            os._exit(0)
+    while True:
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
+    """
+    proc, report = sandboxed(tmp_path, code, Limits(cpu_seconds=5))  # tree limit: 5 + 5 s
+    assert report["reason"] == "cpu" and "all its processes together" in report["detail"], report
+    assert report["cpu_seconds"] < 3 * 4.5 - 1, report  # stopped before the children finished
+
+
 def test_cpu_limit_kills_a_spinning_program(tmp_path):
     proc, report = sandboxed(tmp_path, "while True:\n    pass", Limits(cpu_seconds=2))
     assert report["reason"] == "cpu" and "2 s of CPU" in report["detail"], report
