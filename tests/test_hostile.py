@@ -326,6 +326,13 @@ CORPUS = {
     # an error message of 20 MB: capped like every other output
     "huge_exception": (lambda: _after_kl("raise ValueError('x' * 20_000_000)"),
                        "full", "graded", ()),
+    # a background thread that keeps NumPy's comparisons patched (so also while tests run):
+    # which tests the guard catches is a race, but the trusted checks never count it as a pass
+    "thread_patcher": (lambda: _with_answer("kl_divergence", _WRONG_KL + (
+        "import threading, time\ndef _patch():\n    while True:\n"
+        "        np.isclose = lambda *a, **k: True\n        np.allclose = lambda *a, **k: True\n"
+        "        time.sleep(0.001)\nthreading.Thread(target=_patch, daemon=True).start()\n")),
+        f"at-most:full-minus:{KL_TESTS}", "graded", ()),
     # raises ValueError whenever assert_raises is on the call stack, never validates: the
     # probes call every answer the same way (outcome), so the errors tests fail
     "stack_sniffing": (lambda: _with_answer("kl_divergence", (
@@ -469,7 +476,10 @@ def test_each_submission_gets_the_right_score_status_and_message(hostile_run, pr
         # kl_divergence = None, which its tests fail
         assert score < full, (student, score)
     else:
-        assert score == _expected(spec, full), (student, score, report.notes.get((student, A)))
+        if isinstance(spec, str) and spec.startswith("at-most:"):  # racy attacks: never a gain
+            assert score <= _expected(spec[len("at-most:"):], full), (student, score)
+        else:
+            assert score == _expected(spec, full), (student, score, report.notes.get((student, A)))
     row = _row(out, student)
     assert row["status"] == status and float(row["score"]) == score
     for word in words:
