@@ -91,6 +91,8 @@ class Limits:
     processes: int = 512  #: tasks (processes and threads) of the kernel's tree
     file_mb: int = 512  #: largest file the kernel may write
     output_kb: int = 2048  #: cell outputs kept per notebook (enforced by the grader's client)
+    disk_mb: int = 2048  #: bytes in the kernel's writable folders (scratch, HOME, TMPDIR)
+    disk_files: int = 20000  #: files and folders in them
 
     ENV = {
         "memory_mb": "GANCOURSE_GRADE_MEMORY_MB",
@@ -99,6 +101,8 @@ class Limits:
         "processes": "GANCOURSE_GRADE_PROCESSES",
         "file_mb": "GANCOURSE_GRADE_FILE_MB",
         "output_kb": "GANCOURSE_GRADE_OUTPUT_KB",
+        "disk_mb": "GANCOURSE_GRADE_DISK_MB",
+        "disk_files": "GANCOURSE_GRADE_DISK_FILES",
     }
 
     def __post_init__(self) -> None:
@@ -507,6 +511,7 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
     os.close(write_fd)
     start = time.monotonic()
     cpu_seen: dict[tuple[int, float], float] = {}  # (pid, start time) -> CPU seconds seen
+    next_disk_check = 0.0
     report: dict = {"limits": asdict(limits), "reason": None, "detail": "", "kernel_pid": pid,
                     "peak_rss_mb": 0.0, "peak_tasks": 0}
     with os.fdopen(read_fd, "rb") as pipe:  # EOF when the kernel execs
@@ -561,11 +566,19 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
         # CPU time of the whole tree: every process seen, alive or gone (RLIMIT_CPU is per
         # process, so a notebook that spreads its work over children would escape it)
         tree_cpu = sum(cpu_seen.values())
+        over_disk = False
+        if time.monotonic() >= next_disk_check:  # a walk of its folders every 2 s
+            next_disk_check = time.monotonic() + 2.0
+            files, used = disk_used(policy.write, limits.disk_files, limits.disk_mb * 2**20)
+            over_disk = files > limits.disk_files or used > limits.disk_mb * 2**20
         report["peak_rss_mb"] = max(report["peak_rss_mb"], round(rss / 2**20, 1))
         report["peak_tasks"] = max(report["peak_tasks"], tasks)
         reason = None
         if rss > watchdog_memory_mb(limits) * 2**20:
             reason, detail = "memory", f"used more than {limits.memory_mb} MB of memory"
+        elif over_disk:
+            reason, detail = "disk", (f"wrote more than {limits.disk_mb} MB or "
+                                      f"{limits.disk_files} files in its folders")
         elif tree_cpu > limits.cpu_seconds + 5:
             reason, detail = "cpu", (f"used more than {limits.cpu_seconds} s of CPU time "
                                      "(all its processes together)")
@@ -605,6 +618,27 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
     report["seconds"] = round(time.monotonic() - start, 1)
     _write_report(report_path, report)
     return code if code >= 0 else 128 - code
+
+
+def disk_used(folders: list[str], max_files: int, max_bytes: int) -> tuple[int, int]:
+    """(entries, bytes) below ``folders``, links not followed; stops counting past a limit."""
+    entries = used = 0
+    stack = list(folders)
+    while stack and entries <= max_files and used <= max_bytes:
+        try:
+            with os.scandir(stack.pop()) as it:
+                for entry in it:
+                    entries += 1
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+                        elif entry.is_file(follow_symlinks=False):
+                            used += entry.stat(follow_symlinks=False).st_blocks * 512
+                    except OSError:
+                        pass
+        except OSError:
+            pass
+    return entries, used
 
 
 def watchdog_memory_mb(limits: Limits) -> int:

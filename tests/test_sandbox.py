@@ -128,6 +128,18 @@ def test_cpu_limit_counts_the_whole_tree(tmp_path):
     assert report["cpu_seconds"] < 3 * 4.5 - 1, report  # stopped before the children finished
 
 
+@pytest.mark.parametrize("code, limits", [
+    ("import os\nfor i in range(100_000):\n    open(f'f{i}', 'w').close()\n"
+     "import time\ntime.sleep(30)", Limits(disk_files=500)),
+    ("for i in range(20):\n    open(f'big{i}', 'wb').write(b'x' * 2**20)\n"
+     "import time\ntime.sleep(30)", Limits(disk_mb=8)),
+])
+def test_disk_budget_of_the_writable_folders(tmp_path, code, limits):
+    proc, report = sandboxed(tmp_path, code, limits)
+    assert report["reason"] == "disk" and "in its folders" in report["detail"], report
+    assert report["seconds"] < 25, report
+
+
 def test_cpu_limit_kills_a_spinning_program(tmp_path):
     proc, report = sandboxed(tmp_path, "while True:\n    pass", Limits(cpu_seconds=2))
     assert report["reason"] == "cpu" and "2 s of CPU" in report["detail"], report
