@@ -842,8 +842,9 @@ class SandboxedExecute(Execute):
         elif kernel_errors and kernel_counts:
             first = kernel_errors[0]
             if first.get("output_type") == "error":
-                error = _capped_error(first.get("ename", "Error"), first.get("evalue", ""),
-                                      first.get("traceback", []))
+                # no traceback: its frames quote the cell's code, hidden probe included
+                ename, evalue = first.get("ename", "Error"), first.get("evalue", "")
+                error = _capped_error(ename, evalue, [f"{ename}: {evalue}"[:_ERROR_CHARS]])
             else:
                 error = _capped_error("StderrOutput", "the test wrote to stderr: "
                                       + first.get("text", "")[:500], [])
