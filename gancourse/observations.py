@@ -113,8 +113,6 @@ def encode(value: Any, depth: int = 0) -> Any:
         return {"$": "array", **_array(value)}
     if _is_tensor(value):
         return {"$": "tensor", **_array(np.asarray(value.numpy()))}
-    if isinstance(value, bool):  # a subclass of bool cannot exist; kept for clarity
-        return bool(value)
     if isinstance(value, int):
         return {"$": "int", "v": str(int(value))}
     if isinstance(value, float):

@@ -57,3 +57,12 @@ def assert_raises(exc: type[BaseException], fn: Callable, *args: Any, **kwargs: 
     shown = ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()])
     name = getattr(fn, "__name__", repr(fn))
     raise AssertionError(f"{name}({shown}) should raise {exc.__name__}")
+
+
+def shapes(value: Any) -> Any:
+    """The shapes of a result, for a probe to report: ``tuple(x.shape)`` for anything with a
+    shape (array, tensor), None for what has none, and a list of those for a tuple or list."""
+    if isinstance(value, (tuple, list)):
+        return [shapes(v) for v in value]
+    shape = getattr(value, "shape", None)
+    return None if shape is None else tuple(shape)

@@ -1,6 +1,7 @@
 """Verdicts decided outside the student's reach: a hidden test's trusted check.
 
-A graded test cell of ``solutions/`` may end its hidden part with a ``#### CHECK`` section::
+Every graded test cell of ``solutions/`` ends its hidden part with a ``#### CHECK`` section
+(``tests/test_verdict.py`` checks it)::
 
     assert np.isclose(kl_divergence(p, q), 0.51)          # visible: runs in the kernel
     ### BEGIN HIDDEN TESTS

@@ -412,6 +412,32 @@ def test_tests_grade_the_submitted_files_not_what_the_notebook_wrote(tmp_path, m
     assert (tmp_path / "autograded" / "s" / "a3_dcgan" / name).read_bytes() == b"submitted"
 
 
+def test_the_grader_decides_test_cells_from_its_checks(tmp_path, monkeypatch):
+    # f is wrong for x = 3; its answer cell forges passes the ways nbgrader's outputs allow
+    checked = ("assert f(1) == 2\n### BEGIN HIDDEN TESTS\n#### SHARED\nxs = [1, 2, 3]\n#### PROBE\n"
+               "from gancourse.testing import observe, outcome\n"
+               "observe(ys=[outcome(f, x) for x in xs])\n#### CHECK\n"
+               "assert [returned(y) for y in obs['ys']] == [x + 1 for x in xs], 'f(x) = x + 1'\n"
+               "### END HIDDEN TESTS")
+    nb, notes = run_guarded(tmp_path, monkeypatch, [
+        _cell("import numpy as np", "instructor", "setup"),
+        _cell("import sys\nclass Yes(int):\n    def __eq__(self, other):\n        return True\n"
+              "    __hash__ = int.__hash__\n"
+              "def f(x):\n    sys.displayhook(1)  # nbgrader would read it as full partial credit\n"
+              "    return Yes(x + 1 if x < 3 else 0)\n", "student", "answer"),
+        _cell(checked, "test", "t_checked"),
+        _cell("print('visible')\n1", "test", "t_plain"),
+    ])
+    checked_cell, plain = nb.cells[2], nb.cells[3]
+    assert [o.output_type for o in checked_cell.outputs] == ["error"]
+    assert "f(x) = x + 1" in checked_cell.outputs[0].evalue
+    assert checked_cell.source == checked  # restored: the kernel got it without the CHECK
+    # the grader keeps stdout, drops displayed values and observations, adds no error
+    assert [(o.output_type, o.get("text")) for o in plain.outputs] == [("stream", "visible\n")]
+    for cell in (checked_cell, plain):
+        assert not any(o.output_type in ("execute_result", "display_data") for o in cell.outputs)
+
+
 def test_guard_survives_systemexit_and_keyboardinterrupt(tmp_path, monkeypatch):
     nb, notes = run_guarded(tmp_path, monkeypatch, [
         _cell("import numpy as np", "instructor", "setup"),

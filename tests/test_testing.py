@@ -50,3 +50,11 @@ def test_assert_raises():
         assert_raises(ValueError, int, "3")
     with pytest.raises(TypeError):  # a different exception propagates: it is not swallowed
         assert_raises(ValueError, int, None)
+
+
+def test_shapes_reports_what_has_a_shape():
+    from gancourse.testing import shapes
+
+    assert shapes(np.zeros((2, 3))) == (2, 3) and shapes(np.float32(1)) == ()
+    assert shapes([np.zeros(4), (np.ones((1, 1)), 5)]) == [(4,), [(1, 1), None]]
+    assert shapes(None) is None
