@@ -15,7 +15,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+from grader.verdict import BEGIN, END
 
 
 def hide_hidden_tests(source: str, note: str) -> str:
