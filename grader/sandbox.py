@@ -7,13 +7,18 @@ nbgrader starts every kernel through this launcher (see ``grader/sandbox_kernel.
 The launcher forks the kernel and stays as its parent (a *watchdog*).  The kernel, before it
 executes a single line of student code:
 
-1. joins a fresh ``pids`` control group capped at ``processes`` tasks (Linux, as root), else
-   gets ``RLIMIT_NPROC`` (counts threads too; see :func:`_limit_processes`);
-2. enters a new user and network namespace (Linux): no interface but a loopback that is down,
-   so no connection leaves the kernel.  The kernel talks to nbgrader over Unix sockets
-   (``transport = "ipc"``), which need no network.  Where namespaces are unavailable it falls
-   back to a new network namespace alone (root), then to nothing: proxies are cleared and
-   Landlock (below) still refuses TCP;
+1. joins fresh control groups (``grader/cgroups.py``; Linux, where a cgroup folder is
+   writable): ``pids`` capped at ``processes`` tasks and ``memory`` capped at the tree limit
+   (:func:`watchdog_memory_mb`, shared memory and ``memfd`` included); else it gets
+   ``RLIMIT_NPROC`` (counts threads too; see :func:`_limit_processes`) and the watchdog's
+   memory poll;
+2. enters new namespaces (``grader/namespaces.py``; Linux): user, network (no interface but a
+   loopback that is down, so no connection leaves the kernel; the kernel talks to nbgrader
+   over Unix sockets, ``transport = "ipc"``), PID and mount: the kernel is PID 1 of a
+   namespace whose freshly mounted ``/proc`` shows no other process (no other kernel, not the
+   grader); a small *relay* process outside it waits for it and passes its exit status on.
+   Where these are unavailable it falls back to weaker combinations (README), then to
+   nothing: proxies are cleared and Landlock (below) still refuses TCP and hides ``/proc``;
 3. gets ``RLIMIT_DATA`` (memory: heap and anonymous mappings, so an oversized allocation
    raises ``MemoryError`` in the cell instead of killing the kernel; TensorFlow maps about
    2.8 GB of *address space* but uses only ~0.6 GB of data, which is why ``RLIMIT_AS`` is not
@@ -28,7 +33,8 @@ executes a single line of student code:
    sandbox (the grader).
 
 The watchdog meanwhile polls the kernel's process tree: it kills everything when the tree's
-resident memory exceeds ``memory_mb``, the notebook runs past ``wall_seconds``, or the tree
+resident memory exceeds :func:`watchdog_memory_mb` or the memory cgroup's OOM killer killed
+any of its processes, the notebook runs past ``wall_seconds``, or the tree
 holds more than ``processes`` tasks (a backstop where neither the cgroup nor RLIMIT_NPROC
 applies), and when the kernel exits it kills whatever the kernel left behind.  It writes a JSON
 report (protections applied, why it killed the kernel, peak memory) that the grader turns into
@@ -37,8 +43,8 @@ the student's feedback.
 ``python -m grader.sandbox --check`` prints which protections work on this machine.  The table
 for Linux, macOS and JupyterHub is in README.md ("What the grader protects against").
 
-Standard library (plus ``psutil``, a dependency of ipykernel) only: the launcher starts once per
-kernel and must be quick.
+Standard library (plus ``psutil``, a dependency of ipykernel) only, here and in the two
+modules above: the launcher starts once per kernel and must be quick.
 """
 from __future__ import annotations
 
@@ -52,6 +58,13 @@ import sys
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+
+if not __package__:  # run as a script by the kernel launcher (sandbox_kernel.py): its siblings
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)  # are imported as grader.*
+
+from grader import namespaces  # noqa: E402 (after the path above)
+from grader.cgroups import KernelGroups  # noqa: E402
+from grader.landlock import Policy, landlock_abi, landlock_restrict  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -136,209 +149,16 @@ class Limits:
 # Linux primitives (ctypes; every one reports failure instead of raising)
 # ------------------------------------------------------------------------------------------
 _libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
-CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 38, 36
-_SYS_LANDLOCK_CREATE_RULESET, _SYS_LANDLOCK_ADD_RULE, _SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
-
-# Landlock access rights (include/uapi/linux/landlock.h)
-FS_EXECUTE, FS_WRITE_FILE, FS_READ_FILE, FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
-FS_MAKE_SOCK = 1 << 9
-FS_TRUNCATE, FS_IOCTL_DEV = 1 << 14, 1 << 15
-_FS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 4: (1 << 15) - 1,
-              5: (1 << 16) - 1}
-NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1
-SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1
-_FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
-_READ = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
-
-
-class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
-
-
-class _PathBeneathAttr(ctypes.Structure):
-    _pack_ = 1
-    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
-
-
-def _errno_text() -> str:
-    return os.strerror(ctypes.get_errno())
-
-
-def landlock_abi() -> int:
-    """The kernel's Landlock ABI version (0: unavailable, e.g. macOS, old kernel, seccomp)."""
-    if _libc is None:
-        return 0
-    abi = _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_CREATE_RULESET), None, ctypes.c_size_t(0),
-                        ctypes.c_uint32(1))  # LANDLOCK_CREATE_RULESET_VERSION
-    return max(int(abi), 0)
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
 
 def _prctl(option: int, arg: int) -> bool:
     return _libc is not None and _libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0) == 0
 
 
-@dataclass
-class Policy:
-    """What the kernel may touch.  Paths that do not exist are ignored."""
-
-    read: list[str]  #: files and folders it may read (folders: everything beneath)
-    write: list[str]  #: folders it may read and write (create, remove, truncate)
-    list_only: list[str]  #: folders whose entries it may list (names only, not contents)
-    sockets: list[str]  #: folders where it may create Unix sockets (the kernel's ipc files)
-
-
-#: What of /proc a kernel reads besides its own /proc/<pid>: machine facts, never another
-#: process (their command lines name other kernels' connection files and sockets).
-PROC_SHARED = ("/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/sys", "/proc/filesystems",
-               "/proc/loadavg", "/proc/uptime", "/proc/version", "/proc/pressure", "/proc/mounts",
-               "/proc/swaps", "/proc/zoneinfo", "/proc/vmstat")
-
-
-def proc_paths() -> list[str]:
-    """The parts of /proc a policy's "/proc" stands for: this process's own folder (threads
-    included; the kernel keeps its pid across exec) and :data:`PROC_SHARED`."""
-    return [f"/proc/{os.getpid()}", *PROC_SHARED]
-
-
-def landlock_restrict(policy: Policy, abi: int) -> str:
-    """Restrict this process (and its future children) to ``policy``; returns what applied."""
-    fs = _FS_BY_ABI[min(abi, 5)]
-    attr = _RulesetAttr(fs, NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0,
-                        SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0)
-    size = 8 if abi < 4 else 16 if abi < 6 else 24
-    ruleset = _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_CREATE_RULESET), ctypes.byref(attr),
-                            ctypes.c_size_t(size), ctypes.c_uint32(0))
-    if ruleset < 0:
-        return f"none (landlock_create_ruleset: {_errno_text()})"
-    try:
-        def allow(path: str, access: int) -> None:
-            try:
-                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-            except OSError:
-                return  # a path that does not exist needs no rule
-            try:
-                if not os.path.isdir(path):
-                    access &= _FILE_RIGHTS
-                rule = _PathBeneathAttr(access & fs, fd)
-                if _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_ADD_RULE), ctypes.c_int(ruleset),
-                                 ctypes.c_int(1), ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
-                    raise SandboxError(f"landlock_add_rule({path}): {_errno_text()}")
-            finally:
-                os.close(fd)
-
-        for path in policy.read:
-            for sub in proc_paths() if path == "/proc" else [path]:
-                allow(sub, _READ)
-        for path in policy.list_only:
-            allow(path, FS_READ_DIR)
-        for path in policy.sockets:
-            allow(path, FS_MAKE_SOCK)
-        for path in policy.write:
-            allow(path, fs)
-        for path in ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
-                     "/dev/tty", "/dev/ptmx", "/dev/pts"):
-            allow(path, FS_READ_FILE | FS_WRITE_FILE | FS_READ_DIR | FS_IOCTL_DEV | FS_TRUNCATE)
-        if not _prctl(PR_SET_NO_NEW_PRIVS, 1):
-            return f"none (no_new_privs: {_errno_text()})"
-        if _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_RESTRICT_SELF), ctypes.c_int(ruleset),
-                         ctypes.c_uint32(0)) != 0:
-            return f"none (landlock_restrict_self: {_errno_text()})"
-    finally:
-        os.close(ruleset)
-    return f"landlock ABI {abi}"
-
-
-def enter_namespaces() -> str:
-    """New user + network namespace (identity uid/gid map); returns what applied."""
-    if _libc is None:
-        return "none (not Linux)"
-    uid, gid = os.getuid(), os.getgid()
-    if _libc.unshare(ctypes.c_int(CLONE_NEWUSER | CLONE_NEWNET)) == 0:
-        try:
-            Path("/proc/self/setgroups").write_text("deny")
-            Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
-            Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
-        except OSError as exc:
-            return f"user+network namespace (id map failed: {exc})"
-        return "user+network namespace"
-    why = _errno_text()
-    if _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0:
-        return "network namespace"
-    return f"none (unshare: {why})"
-
-
 # ------------------------------------------------------------------------------------------
-# Process limit: a pids cgroup where we may create one, else RLIMIT_NPROC
+# Process limit where no pids cgroup can be made: RLIMIT_NPROC
 # ------------------------------------------------------------------------------------------
-def _pids_cgroup_root() -> Path | None:
-    """A cgroup (v1 ``pids`` hierarchy, or v2 with the pids controller) we may create in."""
-    try:
-        mounts = Path("/proc/self/mountinfo").read_text().splitlines()
-        own = Path("/proc/self/cgroup").read_text().splitlines()
-    except OSError:
-        return None
-    for line in mounts:
-        left, _, right = line.partition(" - ")
-        parts, fs = left.split(), right.split()
-        if len(fs) < 3 or len(parts) < 5:
-            continue
-        mount_point, fstype, options = parts[4], fs[0], fs[2].split(",")
-        if fstype == "cgroup" and "pids" in options:
-            rel = next((ln.split(":", 2)[2] for ln in own
-                        if "pids" in ln.split(":", 2)[1].split(",")), "/")
-        elif fstype == "cgroup2":
-            rel = next((ln.split(":", 2)[2] for ln in own if ln.startswith("0::")), "/")
-            ctrl = Path(mount_point + rel) / "cgroup.subtree_control"
-            if not ctrl.is_file() or "pids" not in ctrl.read_text().split():
-                continue
-        else:
-            continue
-        base = Path(mount_point + rel)
-        if os.access(base, os.W_OK):
-            return base
-    return None
-
-
-def _remove_stale_cgroups(root: Path) -> None:
-    """Remove the cgroups of launchers that were killed before they could (SIGKILL), and
-    whatever their kernels left in them."""
-    for group in root.glob("gancourse-kernel-*"):
-        try:
-            os.kill(int(group.name.rsplit("-", 1)[1]), 0)
-            continue  # its launcher is alive
-        except ProcessLookupError:
-            pass
-        except (ValueError, PermissionError):
-            continue
-        try:
-            for pid in (group / "cgroup.procs").read_text().split():
-                os.kill(int(pid), signal.SIGKILL)
-            group.rmdir()
-        except (OSError, ValueError):
-            pass
-
-
-def make_pids_cgroup(limit: int) -> Path | None:
-    """Create a cgroup holding at most ``limit`` tasks; None where that is not allowed."""
-    root = _pids_cgroup_root()
-    if root is None:
-        return None
-    _remove_stale_cgroups(root)
-    group = root / f"gancourse-kernel-{os.getpid()}"
-    try:
-        group.mkdir()
-        (group / "pids.max").write_text(str(limit))
-    except OSError:
-        try:
-            group.rmdir()
-        except OSError:
-            pass
-        return None
-    return group
-
-
 def _count_tasks(uid: int) -> int:
     """What RLIMIT_NPROC counts for ``uid``: its threads on Linux, its processes elsewhere."""
     if not sys.platform.startswith("linux"):
@@ -357,24 +177,14 @@ def _count_tasks(uid: int) -> int:
     return n
 
 
-def _join_cgroup(cgroup: Path | None) -> bool:
-    if cgroup is None:
-        return False
-    try:
-        (cgroup / "cgroup.procs").write_text(str(os.getpid()))
-        return True
-    except OSError:
-        return False
-
-
-def _limit_processes(limit: int, in_cgroup: bool, namespaces: str) -> str:
+def _limit_processes(limit: int, in_cgroup: bool, entered: str) -> str:
     import resource
 
     if in_cgroup:
         return f"pids cgroup (max {limit} tasks)"
     if os.getuid() == 0:
         return "watchdog only (RLIMIT_NPROC does not bind root)"
-    if namespaces.startswith("user"):
+    if entered.startswith("user"):
         # in a fresh user namespace the count is of this sandbox's tasks only
         resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
         return f"RLIMIT_NPROC {limit} (own user namespace)"
@@ -403,18 +213,25 @@ def _prepare_home(home: Path) -> dict[str, str]:
             "KERAS_HOME": str(home / ".keras")}
 
 
-def setup_child(limits: Limits, policy: Policy, home: Path, tmp: Path,
-                cgroup: Path | None) -> dict[str, str]:
-    """In the forked kernel process: apply every protection that works here."""
+def setup_child(limits: Limits, policy: Policy, home: Path, tmp: Path, groups: KernelGroups,
+                report_fd: int | None = None) -> dict[str, str]:
+    """In the forked kernel process: apply every protection that works here.
+
+    With a new PID namespace this forks once more: the process that called it becomes the
+    relay (:func:`grader.namespaces.relay`, never returns; it closes ``report_fd``), and the
+    function returns in the new child, PID 1 of the namespace, which becomes the kernel.
+    """
     import resource
 
     done: dict[str, str] = {}
     env_updates = _prepare_home(home)
     env_updates["TMPDIR"] = str(tmp)
-    in_cgroup = _join_cgroup(cgroup)  # before the user namespace, while we may still
-    done["network"] = enter_namespaces()
+    joined = groups.join()  # before the user namespace, while we may still
+    done["namespaces"], new_pids = namespaces.enter()
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the watchdog dies -> the kernel dies
-    done["processes"] = _limit_processes(limits.processes, in_cgroup, done["network"])
+    done["processes"] = _limit_processes(limits.processes, "pids" in joined, done["namespaces"])
+    done["memory"] = (f"memory cgroup (the tree: at most {groups.limits['memory'] // 2**20} MB)"
+                      if "memory" in joined else "watchdog only (resident memory, polled)")
     mb = 1024 * 1024
     limits_set = []
     for name, value in (("RLIMIT_DATA", limits.memory_mb * mb),
@@ -428,6 +245,16 @@ def setup_child(limits: Limits, policy: Policy, home: Path, tmp: Path,
         except (ValueError, OSError, AttributeError) as exc:
             limits_set.append(f"{name} failed ({exc})")
     done["rlimits"] = ", ".join(limits_set)
+    if new_pids:
+        child = os.fork()
+        if child:
+            if report_fd is not None:
+                os.close(report_fd)
+            namespaces.relay(child)
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the relay dies -> the kernel dies
+        done["proc"] = f"own PID namespace, {namespaces.mount_own_proc()}"
+    else:
+        done["proc"] = "host PID namespace"
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # too large a file: OSError, not death
     for var in _PROXY_VARS:
         os.environ.pop(var, None)
@@ -456,16 +283,14 @@ def _tree(psutil) -> list:
     return list(procs.values())
 
 
-def _kill_all(psutil, cgroup: Path | None) -> None:
+def _kill_all(psutil, groups: KernelGroups) -> None:
     for _ in range(20):
         procs = _tree(psutil)
-        if cgroup is not None:
+        known = {p.pid for p in procs}
+        for pid in groups.members() - known:
             try:
-                known = {p.pid for p in procs}
-                for pid in (cgroup / "cgroup.procs").read_text().split():
-                    if int(pid) not in known:
-                        procs.append(psutil.Process(int(pid)))
-            except (OSError, ValueError, psutil.Error):
+                procs.append(psutil.Process(pid))
+            except psutil.Error:
                 pass
         if not procs:
             return
@@ -493,13 +318,14 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
     home.mkdir(parents=True, exist_ok=True)
     tmp.mkdir(parents=True, exist_ok=True)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
-    cgroup = make_pids_cgroup(limits.processes) if sys.platform.startswith("linux") else None
+    groups = (KernelGroups.create(limits.processes, watchdog_memory_mb(limits) * 2**20)
+              if sys.platform.startswith("linux") else KernelGroups())
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the kernel
         os.close(read_fd)
         try:
-            done = setup_child(limits, policy, home, tmp, cgroup)
+            done = setup_child(limits, policy, home, tmp, groups, write_fd)
             os.write(write_fd, json.dumps(done).encode())
             os.close(write_fd)
             os.execvp(cmd[0], cmd)
@@ -574,7 +400,7 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
         report["peak_rss_mb"] = max(report["peak_rss_mb"], round(rss / 2**20, 1))
         report["peak_tasks"] = max(report["peak_tasks"], tasks)
         reason = None
-        if rss > watchdog_memory_mb(limits) * 2**20:
+        if rss > watchdog_memory_mb(limits) * 2**20 or groups.oom_kills():
             reason, detail = "memory", f"used more than {limits.memory_mb} MB of memory"
         elif over_disk:
             reason, detail = "disk", (f"wrote more than {limits.disk_mb} MB or "
@@ -590,22 +416,23 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
             reason, detail = "stopped", "stopped by the grader"
         if reason:
             report["reason"], report["detail"] = reason, detail
-            _kill_all(psutil, cgroup)
+            _kill_all(psutil, groups)
             continue
         time.sleep(poll)
-    _kill_all(psutil, cgroup)  # whatever the kernel left behind
+    _kill_all(psutil, groups)  # whatever the kernel left behind
     for folder in (home, tmp):  # the kernel's files; the grader removes the rest
         shutil.rmtree(folder, ignore_errors=True)
-    if cgroup is not None:
-        try:
-            cgroup.rmdir()
-        except OSError:
-            pass
+    report["oom_kills"] = groups.oom_kills()
+    report["peak_group_memory_mb"] = groups.peak_memory_mb()
+    groups.remove()
     code = os.waitstatus_to_exitcode(status)
     report["exit"] = code
     if code < 0 and report["reason"] is None:
         sig = -code
-        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and _cpu_exhausted(report, limits)):
+        if sig == signal.SIGKILL and report["oom_kills"]:
+            report["reason"] = "memory"
+            report["detail"] = f"used more than {limits.memory_mb} MB of memory"
+        elif sig == signal.SIGXCPU or (sig == signal.SIGKILL and _cpu_exhausted(report, limits)):
             report["reason"] = "cpu"
             report["detail"] = f"used more than {limits.cpu_seconds} s of CPU time"
         else:
@@ -674,7 +501,9 @@ def check() -> dict[str, str]:
         secret = Path(tmp) / "secret.txt"
         secret.write_text("hidden")
         read_fd, write_fd = os.pipe()
-        cgroup = make_pids_cgroup(64) if sys.platform.startswith("linux") else None
+        grader = os.getpid()
+        groups = (KernelGroups.create(64, 2**30) if sys.platform.startswith("linux")
+                  else KernelGroups())
         pid = os.fork()
         if pid == 0:
             os.close(read_fd)
@@ -683,7 +512,14 @@ def check() -> dict[str, str]:
                 policy = Policy(read=default_read_paths(), write=[str(scratch)], list_only=[],
                                 sockets=[])
                 result = setup_child(Limits(processes=64), policy, scratch / "home",
-                                     scratch / "tmp", cgroup)
+                                     scratch / "tmp", groups, write_fd)
+                try:
+                    Path(f"/proc/{grader}/cmdline").read_bytes()
+                    result["grader in /proc"] = "readable"
+                except FileNotFoundError:
+                    result["grader in /proc"] = "absent"
+                except OSError:
+                    result["grader in /proc"] = "denied"
                 try:
                     secret.read_text()
                     result["read outside allow-list"] = "allowed"
@@ -702,11 +538,7 @@ def check() -> dict[str, str]:
         with os.fdopen(read_fd, "rb") as pipe:
             raw = pipe.read()
         os.waitpid(pid, 0)
-        if cgroup is not None:
-            try:
-                cgroup.rmdir()
-            except OSError:
-                pass
+        groups.remove()
     return json.loads(raw or b"{}")
 
 

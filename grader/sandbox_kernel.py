@@ -198,8 +198,8 @@ class SandboxKernelManager(AsyncKernelManager):
         cwd = Path(self._launch_args.get("cwd") or os.getcwd()).resolve()
         policy = kernel_policy(cwd)
         limits = Limits.from_env(self._launch_args.get("env") or os.environ)
-        # the launcher runs as a script, so it needs neither the repository on PYTHONPATH
-        # nor anything but the standard library (and psutil)
+        # the launcher runs as a script (it finds its sibling modules itself), so it needs
+        # neither the repository on PYTHONPATH nor anything but the standard library and psutil
         wrapper = [sys.executable, str(Path(sandbox.__file__).resolve()), *limits.argv(),
                    "--report", str(self.sandbox_dir / "report.json"),
                    "--home", str(self.sandbox_dir / "home"), "--tmp", str(self.sandbox_dir / "tmp"),

@@ -32,4 +32,4 @@ def network_isolated(protections) -> bool:
     documented fallback applies and a kernel can connect."""
     from grader.sandbox import landlock_abi
 
-    return not protections["network"].startswith("none") or landlock_abi() >= 4
+    return not protections["namespaces"].startswith("none") or landlock_abi() >= 4

@@ -274,6 +274,12 @@ CORPUS = {
         "while True:\n    try:\n        time.sleep(0.1)\n    except KeyboardInterrupt:\n"
         "        pass\n"),
         0.0, "error", ("time",)),
+    # 2.4 GB in memfds: neither RLIMIT_DATA nor resident memory (never mapped); the memory
+    # cgroup counts it, its OOM kill stops the kernel
+    "memfd_hoard": (lambda: _after_kl(
+        "import os\n_fds = [os.memfd_create(f'hoard{i}') for i in range(12)]\n"
+        "for _fd in _fds:\n    for _ in range(200):\n        os.write(_fd, b'x' * 2**20)\n"),
+        0.0, "error", ("memory",)),
     "huge_output": (lambda: _after_kl(
         "print('x' * 3_000_000)\nfor i in range(100_000):\n    print(i)\n"),
         "full", "graded", ("output too large",)),
@@ -469,6 +475,8 @@ def test_each_submission_gets_the_right_score_status_and_message(hostile_run, pr
         spec, status, words = 0.0, "error", ("processes",)
     score, max_score = report.totals[(student, A)]
     assert max_score == full
+    if student == "memfd_hoard" and not protections["memory"].startswith("memory cgroup"):
+        spec, status, words = "full", "graded", ()  # documented fallback (README): not counted
     if student == "peek_other_kernels" and not protections["filesystem"].startswith("landlock"):
         spec = f"full-minus:{KL_TESTS}"  # documented fallback (README): no Landlock, /proc open
     if student == "network" and not network_isolated:

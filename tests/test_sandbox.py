@@ -62,8 +62,14 @@ def test_limits_come_from_the_environment_and_are_validated():
 
 
 def test_check_reports_every_protection(protections, network_isolated):
-    assert {"network", "processes", "rlimits", "filesystem", "read outside allow-list",
-            "tcp connect"} <= set(protections)
+    assert {"namespaces", "processes", "memory", "rlimits", "proc", "filesystem",
+            "grader in /proc", "read outside allow-list", "tcp connect"} <= set(protections)
+    # another process's /proc entry (here: the grader's) is absent in a PID namespace of the
+    # kernel's own, unreadable under Landlock; readable only where neither applies
+    if protections["proc"].endswith("own /proc"):
+        assert protections["grader in /proc"] == "absent"
+    elif landlock_abi():
+        assert protections["grader in /proc"] == "denied"
     assert "RLIMIT_DATA" in protections["rlimits"] and "failed" not in protections["rlimits"]
     if landlock_abi():
         assert protections["filesystem"].startswith("landlock")
@@ -189,15 +195,73 @@ def test_file_size_limit_fails_the_write_not_the_program(tmp_path):
 
 
 def test_leftover_processes_die_with_the_program(tmp_path):
-    proc, report = sandboxed(tmp_path, """
-        import os, subprocess, sys
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
+    marker = f"time.sleep(600.{os.getpid()})"  # its pid inside a PID namespace is not ours
+    proc, report = sandboxed(tmp_path, f"""
+        import subprocess, sys
+        child = subprocess.Popen([sys.executable, "-c", "import time; {marker}"],
                                  start_new_session=True)
         print(child.pid)
     """)
-    pid = int(proc.stdout)
+    assert proc.returncode == 0 and int(proc.stdout) > 0, proc.stderr
     time.sleep(0.5)
-    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    left = [p for p in psutil.process_iter(["cmdline", "status"])
+            if marker in " ".join(p.info["cmdline"] or ()) and p.info["status"] != "zombie"]
+    assert not left
+
+
+def test_the_kernel_sees_no_other_process(tmp_path, protections):
+    # the grader (this test's process) and every other kernel: absent from /proc in a PID
+    # namespace of the kernel's own, unreadable under Landlock
+    proc, report = sandboxed(tmp_path, f"""
+        import os
+        try:
+            open("/proc/{os.getpid()}/cmdline", "rb").read()
+            print("readable")
+        except FileNotFoundError:
+            print("absent")
+        except OSError:
+            print("denied")
+        print(os.getpid(), os.getppid())
+    """)
+    seen, pids = proc.stdout.split("\n", 1)
+    if report["protections"]["proc"].endswith("own /proc"):
+        assert seen == "absent" and pids.split() == ["1", "0"]  # PID 1, parent outside
+    elif landlock_abi():
+        assert seen == "denied"
+    else:  # documented fallback (README): other processes are visible
+        assert seen == "readable"
+    assert report["protections"]["proc"] == protections["proc"]
+
+
+def test_exit_status_reaches_the_watchdog(tmp_path):
+    proc, report = sandboxed(tmp_path, "import sys; sys.exit(3)")
+    assert proc.returncode == 3 and report["exit"] == 3 and report["reason"] is None
+    # a crash (as PID 1 of its namespace the kernel ignores signals it has no handler for,
+    # but not a fault)
+    proc, report = sandboxed(tmp_path, "import ctypes; ctypes.string_at(0)")
+    assert report["exit"] == -signal.SIGSEGV and report["reason"] == "signal", report
+    assert "SIGSEGV" in report["detail"]
+
+
+def test_memory_outside_the_heap_is_limited_for_the_tree(tmp_path, protections):
+    # memfd pages (and shared memory) are neither RLIMIT_DATA nor, unmapped, resident memory:
+    # only the memory cgroup counts them
+    proc, report = sandboxed(tmp_path, """
+        import os, time
+        fds = [os.memfd_create(f"m{i}") for i in range(8)]
+        chunk = b"x" * 2**20
+        for fd in fds:
+            for _ in range(200):
+                os.write(fd, chunk)
+        print("wrote 1600 MB")
+        time.sleep(30)
+    """, Limits(memory_mb=256), timeout=120)
+    if protections["memory"].startswith("memory cgroup"):
+        assert report["reason"] == "memory" and "256 MB" in report["detail"], report
+        assert "wrote 1600 MB" not in proc.stdout and report["seconds"] < 25
+        assert report["oom_kills"] >= 1
+    else:  # documented fallback (README): the watchdog sees resident memory only
+        assert protections["memory"].startswith("watchdog")
 
 
 def test_no_network(tmp_path, network_isolated):
@@ -215,7 +279,7 @@ def test_no_network(tmp_path, network_isolated):
             except OSError as exc:
                 print("refused")
         """)
-        assert report["protections"]["network"]
+        assert report["protections"]["namespaces"]
         if network_isolated:
             assert proc.stdout.strip() == "refused", proc.stderr
             with pytest.raises(socket.timeout):
@@ -257,17 +321,22 @@ def test_filesystem_allow_list(tmp_path):
 
 
 def test_the_sandbox_cannot_signal_the_grader(tmp_path):
-    proc, _ = sandboxed(tmp_path, f"""
+    proc, report = sandboxed(tmp_path, f"""
         import os
         try:
             os.kill({os.getpid()}, 0)
             print("reachable")
         except PermissionError:
             print("refused")
+        except ProcessLookupError:
+            print("absent")
     """)
-    # Landlock ABI >= 6 scopes signals to the sandbox; before that the grader is reachable
-    # (documented in README)
-    assert proc.stdout.strip() == ("refused" if landlock_abi() >= 6 else "reachable")
+    # in a PID namespace of its own the grader's pid names no process; Landlock ABI >= 6
+    # scopes signals to the sandbox; without either the grader is reachable (README)
+    if report["protections"]["proc"].startswith("own PID namespace"):
+        assert proc.stdout.strip() == "absent"
+    else:
+        assert proc.stdout.strip() == ("refused" if landlock_abi() >= 6 else "reachable")
 
 
 def test_hidden_test_reads_exist_and_policy_excludes_the_rest():
