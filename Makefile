@@ -2,7 +2,10 @@
 # (exact pins) constrained by requirements.lock (the full resolved set).
 #
 #   make lab        set up .venv, register kernel + nbgrader extensions, open JupyterLab
-#   make test       set up .venv and run every test
+#   make test       set up .venv and run every test (the lectures from a fresh student course)
+#   make student-course OUT=dir [ZIP=1] [FORCE=1]
+#                   build the student course: lectures, released assignments, library; no
+#                   solutions, hidden tests, grader or reference weights (default build/student-course)
 #   make release    regenerate assignments/ (and the example submissions) from solutions/
 #   make grade      autograde SUBMISSIONS (default: the bundled examples) into grades/<time>/
 #   make mutants    grade every known-wrong answer; print killed / total per assignment
@@ -25,7 +28,7 @@ ROOT_FLAG   := $(if $(filter 0,$(shell id -u)),--allow-root)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
-.PHONY: venv lab test release grade mutants lock clean-venv help
+.PHONY: venv lab test student-course release grade mutants lock clean-venv help
 .DEFAULT_GOAL := help
 
 help:
@@ -43,7 +46,15 @@ lab: venv
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(LAB_ARGS) course/00_welcome.ipynb
 
 test: venv
-	GANCOURSE_PROFILE=ci $(VPY) -m pytest --nbval-lax tests course $(PYTEST_ARGS)
+	GANCOURSE_PROFILE=ci $(VPY) -m pytest tests $(PYTEST_ARGS)
+	@# the lectures run from a fresh student course (what students get), importing its own copy
+	@# of the library; the release's freshness is one of the tests above
+	$(VPY) -m grader.student_course --out build/student-course --force --skip-release-check
+	cd build/student-course && GANCOURSE_PROFILE=ci PYTHONPATH="$(CURDIR)/build/student-course" \
+	  PYTHONDONTWRITEBYTECODE=1 "$(abspath $(VPY))" -m pytest --nbval-lax -p no:cacheprovider course $(PYTEST_ARGS)
+
+student-course: venv
+	$(VPY) -m grader.student_course --out "$(if $(OUT),$(OUT),build/student-course)" $(if $(ZIP),--zip) $(if $(FORCE),--force)
 
 release: venv
 	$(VPY) -m grader.release

@@ -64,3 +64,24 @@ def environment() -> dict:
         "cpus_usable": usable,
         "gpus": [d.name for d in tf.config.list_physical_devices("GPU")],
     }
+
+
+#: Where the committed reference results that lectures show live, relative to a course root:
+#: the instructor repository keeps them beside the grader's artifacts, the student course
+#: (``make student-course``) in its own ``reference/`` folder.
+REFERENCE_FOLDERS = ("grader/reference", "reference")
+
+
+def reference_result(relative: str) -> Path | None:
+    """A committed reference result (``"dcgan-laptop/metrics.json"``) shown by a lecture, or
+    None when this copy of the course has none.
+
+    Searched in :data:`REFERENCE_FOLDERS` of the course this library belongs to, then upwards
+    from the working directory (a lecture opened from a copy of the course).
+    """
+    roots = [REPO, Path.cwd(), *Path.cwd().parents]
+    for root in dict.fromkeys(roots):
+        for folder in REFERENCE_FOLDERS:
+            if (root / folder / relative).is_file():
+                return root / folder / relative
+    return None

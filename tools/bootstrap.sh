@@ -2,6 +2,7 @@
 # Creates or updates the course's virtual environment.  Called by `make venv` (and so by
 # `make lab`, `make test`, ...) whenever pyproject.toml or requirements.lock changed.
 # Needs only a Python 3.11 interpreter (3.12/3.13 work but are not the pinned target).
+# ROLE=student (the student course's Makefile) leaves the instructor-only nbgrader tools off.
 set -euo pipefail
 PYTHON="${PYTHON:-python3}"
 VENV="${VENV:-.venv}"
@@ -50,4 +51,13 @@ echo ">> enabling the nbgrader server and lab extensions in $VENV"
 "$VENV/bin/jupyter" server extension enable --sys-prefix nbgrader >/dev/null 2>&1
 "$VENV/bin/jupyter" labextension list 2>&1 | grep -q "@jupyter/nbgrader.*enabled" \
   || { echo "error: the nbgrader JupyterLab extension is not enabled in $VENV" >&2; exit 1; }
+if [ "${ROLE:-instructor}" = student ]; then
+  # the student course: no instructor tools in the lab (Formgrader, Create Assignment, courses)
+  for plugin in formgrader create-assignment course-list; do
+    "$VENV/bin/jupyter" labextension disable --level=sys_prefix "@jupyter/nbgrader:$plugin" >/dev/null 2>&1
+  done
+  for ext in formgrader course_list; do
+    "$VENV/bin/jupyter" server extension disable --sys-prefix "nbgrader.server_extensions.$ext" >/dev/null 2>&1
+  done
+fi
 echo ">> $VENV is ready"
