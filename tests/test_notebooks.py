@@ -41,3 +41,12 @@ def test_welcome_course_map_matches_the_repository():
     existing = {f"course/{p.name}" for p in (REPO / "course").glob("*.ipynb")}
     existing |= {f"assignments/{p.name}" for p in (REPO / "assignments").iterdir() if p.is_dir()}
     assert available == existing, "update the course map in course/00_welcome.ipynb"
+    # every entry is a link JupyterLab opens (relative to course/), lectures in file order
+    links = re.findall(r"\[`((?:course|assignments)/[^`]+)`\]\(([^)]+)\)", table)
+    assert {name for name, _ in links} == available
+    for name, target in links:
+        assert (REPO / "course" / target).resolve().is_file(), (name, target)
+        assert (REPO / name).resolve() in {(REPO / "course" / target).resolve(),
+                                           (REPO / "course" / target).resolve().parent}, name
+    lectures = [name for name, _ in links if name.startswith("course/")]
+    assert lectures == sorted(lectures), "the course map lists lectures in their numbering"
