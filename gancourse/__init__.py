@@ -22,6 +22,7 @@ Importing ``gancourse`` is cheap (no TensorFlow); the submodules import what the
   (XLA, mixed precision, MirroredStrategy)
 * :mod:`gancourse.provenance` - git state, file hashes, CPU and library versions for artifacts
 * :mod:`gancourse.testing`  - helpers for assignment test cells
+* :mod:`gancourse.quiet_import` - keeps TensorFlow's import-time C++ log lines out of notebooks
 """
 import os as _os
 
@@ -30,8 +31,12 @@ import os as _os
 # and they bury what matters in notebooks.  Python exceptions are unaffected.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from gancourse import quiet_import as _quiet_import  # noqa: E402
 from gancourse.profiles import Profile, describe, get_profile, show_profile  # noqa: E402
 from gancourse.seeding import seed_everything  # noqa: E402
+
+# ... and the block of absl/oneDNN/CUDA-stub lines it writes while being imported
+_quiet_import.install()
 
 __version__ = "0.1.0"
 __all__ = ["Profile", "describe", "get_profile", "show_profile", "seed_everything", "__version__"]

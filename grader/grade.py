@@ -32,6 +32,10 @@ so earlier results are never overwritten:
 * ``autograded/``         the executed notebooks, for regrading disputes
 * ``gradebook.db``        the workspace's gradebook
 
+While it runs, a progress bar counts graded submissions; at the end a table lists every score,
+compared with ``DIR/expected_scores.json`` where there is one (``grader/progress.py``); a
+mismatch makes ``main`` return 1.
+
 Nothing is written into ``solutions/``, ``assignments/`` or the submissions folder.  Every
 kernel runs in the sandbox of ``grader/sandbox.py`` (limits, no network, no access to the
 solutions or other students' files) with the test guard of ``grader/sandbox_kernel.py``.
@@ -51,6 +55,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.progress import EXPECTED_FILE, GradingProgress, compare, expected_scores
 from grader.submissions import EXTRA_FILES
 from grader.workspace import REPO, GradingError, Workspace, assignment_ids
 
@@ -74,6 +79,13 @@ class GradeReport:
     notes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     #: folders of the submissions folder that were not graded, and why (also in skipped.csv)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: (student, assignment) -> "match" / "MISMATCH ..." where the submissions folder holds
+    #: expected_scores.json (the bundled examples); empty otherwise
+    expected: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def mismatches(self) -> list[tuple[str, str]]:
+        return sorted(k for k, v in self.expected.items() if v != "match")
 
     def score(self, student: str, assignment: str) -> float:
         return self.totals[(student, assignment)][0]
@@ -360,6 +372,10 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
         raise GradingError(f"jobs must be a positive int, got {jobs!r}")
     skipped: list[tuple[str, str]] = []
     found = discover(submissions, assignments, skipped)
+    try:
+        expected = expected_scores(submissions)
+    except ValueError as exc:
+        raise GradingError(str(exc)) from None
     if out.exists() and any(out.iterdir()):
         raise GradingError(f"output folder {out} already holds results; choose a new --out "
                            "(results are never overwritten)")
@@ -371,17 +387,20 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
     verdict_mode = "checks" if checks_only else "both"
     with tempfile.TemporaryDirectory(prefix="gancourse-grade-") as tmp:
         shards = _shards(found, jobs)
+        total = sum(len(students) for students in found.values())
         if len(shards) == 1:
             ws = Workspace(Path(tmp) / "course", verdict=verdict_mode)
-            problems, notes = _autograde(ws, found, submissions, verbose)
+            with GradingProgress([ws.root], total, enabled=verbose):
+                problems, notes = _autograde(ws, found, submissions, False)
             report.problems.update(problems)
             report.notes.update(notes)
         else:
             if verbose:
-                print(f"grading in {len(shards)} parallel jobs", flush=True)
+                print(f"grading {total} submission(s) in {len(shards)} parallel jobs", flush=True)
             workspaces = [Workspace(Path(tmp) / f"job{i}", verdict=verdict_mode)
                           for i in range(len(shards))]
-            with ThreadPoolExecutor(len(shards)) as pool:  # each job waits on its subprocesses
+            with ThreadPoolExecutor(len(shards)) as pool, \
+                    GradingProgress([w.root for w in workspaces], total, enabled=verbose):
                 results = list(pool.map(lambda args: _autograde(*args, False),
                                         [(w, sh, submissions) for w, sh in zip(workspaces, shards)]))
             for problems, notes in results:
@@ -433,18 +452,29 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
             if (ws.root / sub).is_dir():
                 shutil.copytree(ws.root / sub, out / sub)
         shutil.copyfile(ws.root / "gradebook.db", out / "gradebook.db")
+    if expected is not None:
+        report.expected = compare(expected, report.totals)
     report.seconds = time.monotonic() - start
     if verbose:
-        print(f"\n{'student':<28}{'assignment':<16}{'score':>12}")
-        for (student, assignment), (score, max_score) in sorted(report.totals.items()):
-            problem = report.problems.get((student, assignment))
-            print(f"{student:<28}{assignment:<16}{score:>6g} / {max_score:g}"
+        print(f"\n{'student':<28}{'assignment':<18}{'score':>14}"
+              + (f"   {EXPECTED_FILE}" if report.expected else ""))
+        for key in sorted(set(report.totals) | set(report.expected)):
+            student, assignment = key
+            score, max_score = report.totals.get(key, (float("nan"), float("nan")))
+            problem = report.problems.get(key)
+            print(f"{student:<28}{assignment:<18}{score:>7g} / {max_score:<5g}"
+                  + (f"   {report.expected[key]}" if key in report.expected else "")
                   + (f"   NOT GRADED: {problem}" if problem else ""))
         for path, why in report.skipped:
             print(f"SKIPPED {path}: {why}")
         n = len(report.totals)
         print(f"\ngraded {n} submission(s) in {report.seconds:.1f} s "
               f"({60 * n / max(report.seconds, 1e-9):.1f} per minute); results in {out}")
+        if report.expected:
+            bad = report.mismatches
+            print(f"{EXPECTED_FILE}: " + (f"{len(bad)} MISMATCH(ES): "
+                                         + ", ".join("/".join(k) for k in bad)
+                                         if bad else f"all {len(report.expected)} scores match"))
     return report
 
 
@@ -461,12 +491,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="submissions graded at the same time, each with its own kernel "
                              "(default: one per CPU core, here %(default)s)")
     args = parser.parse_args(argv)
+    import warnings
+
+    # nbgrader's gradebook (SQLAlchemy) warns about its own session handling; nothing an
+    # instructor can act on
+    warnings.filterwarnings("ignore", message=".*not in session.*")
     try:
-        grade(args.submissions, args.out, args.assignment, jobs=args.jobs)
+        report = grade(args.submissions, args.out, args.assignment, jobs=args.jobs)
     except GradingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return 0
+    return 1 if report.mismatches else 0
 
 
 if __name__ == "__main__":

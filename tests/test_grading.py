@@ -105,6 +105,26 @@ def test_mutation_score_table(mutant_run):
     assert not ok and f"SURVIVED {victim.name}" in table
 
 
+def _html_text(html: str) -> str:
+    """A feedback page's visible text: tags (syntax highlighting splits code) removed."""
+    import html as html_lib
+
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def _hidden_lines(assignment: str, notebook: str) -> list[str]:
+    """Lines of the source notebook's hidden tests that the release does not show."""
+    source = read(SOLUTIONS / assignment / notebook)
+    released = "\n".join(c.source for c in read(ASSIGNMENTS / assignment / notebook).cells)
+    out = []
+    for cell in source.cells:
+        for m in re.finditer(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", cell.source, re.S):
+            out += [line.strip() for line in m.group(1).splitlines()
+                    if len(line.strip()) >= 25 and line.strip() not in released]
+    assert out, (assignment, notebook)
+    return out
+
+
 def test_make_grade_on_bundled_examples(tmp_path):
     before = {p: tree_digest(p) for p in (SOLUTIONS, ASSIGNMENTS, EXAMPLES)}
     out = tmp_path / "results"
@@ -126,6 +146,12 @@ def test_make_grade_on_bundled_examples(tmp_path):
                 for secret in ("BEGIN HIDDEN TESTS", "#### CHECK", "#### PROBE", "observe("):
                     assert secret not in html, (student, a, secret)
                 assert "hidden tests ran here" in html
+                text = _html_text(html)
+                for line in _hidden_lines(a, nb):
+                    assert line not in text, (student, a, line)
+    assert "all 18 scores match" in proc.stdout, proc.stdout[-2000:]
+    assert re.search(r"grading: 100%.*18/18", proc.stdout), proc.stdout[-2000:]
+    assert "Warning" not in proc.stdout + proc.stderr, (proc.stdout + proc.stderr)[-3000:]
     assert expected["example_full"] and all(v > 0 for v in expected["example_full"].values())
     assert all(v == 0 for v in expected["example_empty"].values())
     # never writes into the repository's sources, the release or the submissions
@@ -150,6 +176,12 @@ def test_grade_rejects_bad_input(tmp_path):
         grade(tmp_path / "subs", tmp_path / "out", verbose=False)
     with pytest.raises(GradingError, match="unknown assignment"):
         grade(tmp_path / "subs", tmp_path / "out", ["a99"], verbose=False)
+    # a broken expected_scores.json is refused before anything is graded
+    shutil.copytree(EXAMPLES / "example_empty" / "a0_data", tmp_path / "subs" / "bob" / "a0_data")
+    (tmp_path / "subs" / "expected_scores.json").write_text('{"bob": {"a0_data": "full"}}')
+    with pytest.raises(GradingError, match="must be a number"):
+        grade(tmp_path / "subs", tmp_path / "out", verbose=False)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("student, passes", [("example_full", True), ("example_empty", False)])
