@@ -1,6 +1,7 @@
 """Static checks of every notebook: valid, stripped, course kernel, profile shown first.
 
-(Execution is checked elsewhere: nbval runs course/ and the grading tests run solutions/.)
+(Execution is checked elsewhere: `make test` runs the lectures with nbval from a fresh student
+course build, and the grading tests run solutions/.)
 """
 from __future__ import annotations
 
