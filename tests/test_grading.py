@@ -112,10 +112,13 @@ def _html_text(html: str) -> str:
     return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
 
 
-def _hidden_lines(assignment: str, notebook: str) -> list[str]:
-    """Lines of the source notebook's hidden tests that the release does not show."""
+def _hidden_lines(assignment: str, notebook: str, student: str) -> list[str]:
+    """Lines of the source notebook's hidden tests that neither the release nor the student's
+    own submission shows (an answer may well contain a line a hidden test also has)."""
     source = read(SOLUTIONS / assignment / notebook)
-    released = "\n".join(c.source for c in read(ASSIGNMENTS / assignment / notebook).cells)
+    released = "\n".join(c.source for nb in (ASSIGNMENTS / assignment / notebook,
+                                             EXAMPLES / student / assignment / notebook)
+                         for c in read(nb).cells)
     out = []
     for cell in source.cells:
         for m in re.finditer(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", cell.source, re.S):
@@ -147,7 +150,7 @@ def test_make_grade_on_bundled_examples(tmp_path):
                     assert secret not in html, (student, a, secret)
                 assert "hidden tests ran here" in html
                 text = _html_text(html)
-                for line in _hidden_lines(a, nb):
+                for line in _hidden_lines(a, nb, student):
                     assert line not in text, (student, a, line)
     assert "all 18 scores match" in proc.stdout, proc.stdout[-2000:]
     assert re.search(r"grading: 100%.*18/18", proc.stdout), proc.stdout[-2000:]
