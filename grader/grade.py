@@ -279,16 +279,14 @@ def _sandbox_notes(ws: Workspace, student: str,
     return died, lines
 
 
-def _autograde(ws: Workspace, found: dict[str, list[str]], submissions: Path,
-               verbose: bool) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], list[str]]]:
+def _autograde(ws: Workspace, found: dict[str, list[str]], submissions: Path
+               ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], list[str]]]:
     """Release, copy in, autograde and write feedback for ``found`` in workspace ``ws``;
     returns the submissions that could not be graded, with the reason, and the sandbox's
     notes on the others."""
     problems: dict[tuple[str, str], str] = {}
     notes: dict[tuple[str, str], list[str]] = {}
     for assignment, students in found.items():
-        if verbose:
-            print(f"== {assignment}: {len(students)} submission(s)", flush=True)
         released = ws.release(assignment)
         expected = sorted(p.name for p in released.glob("*.ipynb"))
         for student in students:
@@ -391,7 +389,7 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
         if len(shards) == 1:
             ws = Workspace(Path(tmp) / "course", verdict=verdict_mode)
             with GradingProgress([ws.root], total, enabled=verbose):
-                problems, notes = _autograde(ws, found, submissions, False)
+                problems, notes = _autograde(ws, found, submissions)
             report.problems.update(problems)
             report.notes.update(notes)
         else:
@@ -401,7 +399,7 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
                           for i in range(len(shards))]
             with ThreadPoolExecutor(len(shards)) as pool, \
                     GradingProgress([w.root for w in workspaces], total, enabled=verbose):
-                results = list(pool.map(lambda args: _autograde(*args, False),
+                results = list(pool.map(lambda args: _autograde(*args),
                                         [(w, sh, submissions) for w, sh in zip(workspaces, shards)]))
             for problems, notes in results:
                 report.problems.update(problems)

@@ -44,10 +44,6 @@ class _PathBeneathAttr(ctypes.Structure):
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
-def _errno_text() -> str:
-    return os.strerror(ctypes.get_errno())
-
-
 def landlock_abi() -> int:
     """The kernel's Landlock ABI version (0: unavailable, e.g. macOS, old kernel, seccomp)."""
     if _libc is None:
@@ -89,7 +85,7 @@ def landlock_restrict(policy: Policy, abi: int) -> str:
     ruleset = _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_CREATE_RULESET), ctypes.byref(attr),
                             ctypes.c_size_t(size), ctypes.c_uint32(0))
     if ruleset < 0:
-        return f"none (landlock_create_ruleset: {_errno_text()})"
+        return f"none (landlock_create_ruleset: {namespaces.errno_text()})"
     try:
         def allow(path: str, access: int) -> None:
             try:
@@ -102,7 +98,7 @@ def landlock_restrict(policy: Policy, abi: int) -> str:
                 rule = _PathBeneathAttr(access & fs, fd)
                 if _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_ADD_RULE), ctypes.c_int(ruleset),
                                  ctypes.c_int(1), ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
-                    raise OSError(f"landlock_add_rule({path}): {_errno_text()}")
+                    raise OSError(f"landlock_add_rule({path}): {namespaces.errno_text()}")
             finally:
                 os.close(fd)
 
@@ -119,10 +115,10 @@ def landlock_restrict(policy: Policy, abi: int) -> str:
                      "/dev/tty", "/dev/ptmx", "/dev/pts"):
             allow(path, FS_READ_FILE | FS_WRITE_FILE | FS_READ_DIR | FS_IOCTL_DEV | FS_TRUNCATE)
         if _libc.prctl(PR_SET_NO_NEW_PRIVS, ctypes.c_ulong(1), 0, 0, 0) != 0:
-            return f"none (no_new_privs: {_errno_text()})"
+            return f"none (no_new_privs: {namespaces.errno_text()})"
         if _libc.syscall(ctypes.c_long(_SYS_LANDLOCK_RESTRICT_SELF), ctypes.c_int(ruleset),
                          ctypes.c_uint32(0)) != 0:
-            return f"none (landlock_restrict_self: {_errno_text()})"
+            return f"none (landlock_restrict_self: {namespaces.errno_text()})"
     finally:
         os.close(ruleset)
     return f"landlock ABI {abi}"

@@ -38,7 +38,8 @@ _ATTEMPTS = (
 )
 
 
-def _errno_text() -> str:
+def errno_text() -> str:
+    """The message of the last failed libc call (ctypes' saved errno)."""
     return os.strerror(ctypes.get_errno())
 
 
@@ -53,7 +54,7 @@ def enter() -> tuple[str, bool]:
     why = ""
     for flags, name in _ATTEMPTS:
         if _libc.unshare(ctypes.c_int(flags)) != 0:
-            why = why or _errno_text()
+            why = why or errno_text()
             continue
         text = f"{name} namespace"
         if flags & CLONE_NEWUSER:
@@ -71,10 +72,10 @@ def mount_own_proc() -> str:
     """In the first process of a new PID + mount namespace: mount a ``/proc`` of this
     namespace (mounts made here stay here); returns what applied."""
     if _libc.mount(None, b"/", None, ctypes.c_ulong(MS_REC | MS_PRIVATE), None) != 0:
-        return f"host /proc (making mounts private: {_errno_text()})"
+        return f"host /proc (making mounts private: {errno_text()})"
     if _libc.mount(b"proc", b"/proc", b"proc", ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC),
                    None) != 0:
-        return f"host /proc (mount: {_errno_text()})"
+        return f"host /proc (mount: {errno_text()})"
     return "own /proc"
 
 

@@ -31,9 +31,10 @@ import argparse
 import datetime as dt
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from gancourse.provenance import git
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "grader" / "student_template"
@@ -54,15 +55,11 @@ class BuildError(RuntimeError):
 
 def tracked_files(paths: tuple[str, ...] = INCLUDE) -> list[str]:
     """The files git tracks below ``paths`` (relative to the repository), sorted."""
-    try:
-        res = subprocess.run(["git", "ls-files", "-z", "--", *paths], cwd=REPO,
-                             capture_output=True, timeout=60)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise BuildError(f"git is needed to list the course's files: {exc}") from None
-    if res.returncode != 0:
-        raise BuildError("not a git checkout: the student course is built from the files git "
-                         f"tracks ({res.stderr.decode(errors='replace').strip()})")
-    files = sorted(f for f in res.stdout.decode().split("\0") if f)
+    listing = git("ls-files", "-z", "--", *paths)
+    if listing is None:
+        raise BuildError("no git, or not a git checkout: the student course is built from the "
+                         "files git tracks")
+    files = sorted(f for f in listing.split("\0") if f)
     missing = [f for f in files if not (REPO / f).is_file()]
     if missing:
         raise BuildError(f"tracked but missing in the working tree: {', '.join(missing[:5])}")
@@ -113,11 +110,9 @@ def build(out: Path, force: bool = False, check_release: bool = True) -> list[st
         name = src.name[len("dot"):] if src.name.startswith("dot.") else src.name
         shutil.copy2(src, out / name)
         written.append(name)
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True,
-                            text=True).stdout.strip() or None
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", *INCLUDE], cwd=REPO,
-                                capture_output=True, text=True).stdout.strip())
-    record = {"built_from_commit": commit, "uncommitted_changes_in_sources": dirty,
+    record = {"built_from_commit": git("rev-parse", "HEAD"),
+              "uncommitted_changes_in_sources": bool((git("status", "--porcelain", "--",
+                                                          *INCLUDE) or "").strip()),
               "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
               "command": "python -m grader.student_course " + " ".join(sys.argv[1:]),
               "files": len(written) + 1}
