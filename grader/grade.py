@@ -55,6 +55,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.gradebook import copy_tree_into, merge_gradebook
 from grader.progress import EXPECTED_FILE, GradingProgress, compare, expected_scores
 from grader.submissions import EXTRA_FILES
 from grader.workspace import REPO, GradingError, Workspace, assignment_ids
@@ -320,33 +321,6 @@ def _autograde(ws: Workspace, found: dict[str, list[str]], submissions: Path
     return problems, notes
 
 
-def _merge_gradebook(src: Path, dest: Path, assignments: list[str]) -> None:
-    """Copy every submission's grades and comments from gradebook ``src`` into ``dest``
-    (which holds the same released assignments)."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{src}", "gancourse") as a, \
-            Gradebook(f"sqlite:///{dest}", "gancourse") as b:
-        for assignment in assignments:
-            for sub in a.assignment_submissions(assignment):
-                b.update_or_create_student(sub.student_id)
-                b.add_submission(assignment, sub.student_id, timestamp=sub.timestamp)
-                for nb in sub.notebooks:
-                    for g in nb.grades:
-                        t = b.find_grade(g.name, nb.name, assignment, sub.student_id)
-                        t.auto_score, t.manual_score = g.auto_score, g.manual_score
-                        t.extra_credit, t.needs_manual_grade = g.extra_credit, g.needs_manual_grade
-                    for c in nb.comments:
-                        t = b.find_comment(c.name, nb.name, assignment, sub.student_id)
-                        t.auto_comment, t.manual_comment = c.auto_comment, c.manual_comment
-                b.db.commit()
-
-
-def _copy_tree_into(src: Path, dest: Path) -> None:
-    if src.is_dir():
-        shutil.copytree(src, dest, dirs_exist_ok=True)
-
-
 def default_jobs() -> int:
     """Parallel grading jobs: one per CPU core available to this process."""
     try:
@@ -408,9 +382,9 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
             for assignment in found:
                 ws.release(assignment)
             for w in workspaces:
-                _merge_gradebook(w.root / "gradebook.db", ws.root / "gradebook.db", list(found))
+                merge_gradebook(w.root / "gradebook.db", ws.root / "gradebook.db", list(found))
                 for sub in ("submitted", "autograded", "feedback"):
-                    _copy_tree_into(w.root / sub, ws.root / sub)
+                    copy_tree_into(w.root / sub, ws.root / sub)
         _read_gradebook(ws, report, list(found))
         for (student, assignment), reason in report.problems.items():
             max_score = _max_score(ws, assignment)

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grader.grade import _copy_tree_into, _merge_gradebook
+from grader.gradebook import copy_tree_into, merge_gradebook
 from grader.workspace import GradingError, Workspace
 
 
@@ -54,13 +54,13 @@ def merge(results: list[Path], out: Path) -> list[dict[str, str]]:
         for a in assignments:
             ws.release(a)
         for r in results:
-            _merge_gradebook(r / "gradebook.db", ws.root / "gradebook.db", assignments)
+            merge_gradebook(r / "gradebook.db", ws.root / "gradebook.db", assignments)
         out.mkdir(parents=True, exist_ok=True)
         ws.nbgrader("export", "--to", str(out / "nbgrader_export.csv"))
         shutil.copyfile(ws.root / "gradebook.db", out / "gradebook.db")
     for r in results:
         for sub in ("feedback", "autograded"):
-            _copy_tree_into(r / sub, out / sub)
+            copy_tree_into(r / sub, out / sub)
     for name, rows in (("grades.csv", grades), ("cells.csv", cells)):
         rows = sorted(rows, key=lambda row: (row["student_id"], row["assignment"], row.get("cell", "")))
         with open(out / name, "w", newline="") as f:
