@@ -9,6 +9,7 @@
 #   make release    regenerate assignments/ (and the example submissions) from solutions/
 #   make grade      autograde SUBMISSIONS (default: the bundled examples) into grades/<time>/
 #   make mutants    grade every known-wrong answer; print killed / total per assignment
+#                   (RECORD=1: also write grader/reference/mutation_record.json, which make test checks)
 #   make lock       re-resolve requirements.lock from pyproject.toml (maintainers only)
 
 SHELL       := /bin/bash
@@ -63,7 +64,7 @@ grade: venv
 	$(VPY) -m grader.grade --submissions "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(OUT),--out "$(OUT)") $(if $(JOBS),--jobs "$(JOBS)")
 
 mutants: venv
-	$(VPY) -m grader.mutation $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(JOBS),--jobs "$(JOBS)")
+	$(VPY) -m grader.mutation $(if $(RECORD),--record) $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(JOBS),--jobs "$(JOBS)")
 
 lock:
 	@rm -rf build/lock-venv && "$(PYTHON)" -m venv build/lock-venv

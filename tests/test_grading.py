@@ -1,7 +1,9 @@
 """End-to-end grading through the real nbgrader CLI.
 
-One pipeline run grades, side by side: the full solution (twice, to check determinism), every
-mutant of every assignment, and (through `make grade`) the bundled example students.
+One pipeline run grades, side by side, each assignment's solution and a sample of its mutants,
+which must reproduce the committed mutation record (grader/reference/mutation_record.json, made
+by `make mutants RECORD=1`, checked fresh and complete here) cell for cell; `make grade` grades
+the bundled example students.
 """
 from __future__ import annotations
 
@@ -18,9 +20,11 @@ from pathlib import Path
 import pytest
 
 from grader.grade import default_jobs, grade
-from grader.mutation import (SOLUTION_STUDENT, build_mutant_submissions, max_points, summarize,
+from grader.mutation import (SOLUTION_STUDENT, cell_scores, load_record, max_points,
+                             record_problems, sample_mutants, summarize,
                              survivors, write_submission)
-from grader.submissions import EXAMPLES, answer_cells, full_submission, load_mutants, notebooks, read
+from grader.submissions import (EXAMPLES, answer_cells, full_submission, load_mutants,
+                                mutant_submission, notebooks, read)
 from grader.workspace import ASSIGNMENTS, REPO, SOLUTIONS, GradingError, assignment_ids
 
 pytestmark = pytest.mark.slow
@@ -36,19 +40,34 @@ def tree_digest(root: Path) -> str:
     return h.hexdigest()
 
 
+def _seed() -> str:
+    from gancourse.provenance import git
+
+    return (git("rev-parse", "HEAD") or "no commit").strip()
+
+
+#: the mutants this run re-grades (grader/mutation.py: other ones for every commit); the
+#: committed record vouches for all of them and must be reproduced by these cell for cell
+SAMPLE = sample_mutants(ALL, per_assignment=2, seed=_seed())
+
+
 @pytest.fixture(scope="module")
 def mutant_run(tmp_path_factory):
-    """The solution (twice more, for determinism) and every mutant, graded in one run, the
-    trusted checks alone deciding."""
+    """The solution and the sampled mutants of every assignment, graded in one run, the
+    trusted checks alone deciding (every mutant must be caught by code outside the
+    student's process)."""
     subs = tmp_path_factory.mktemp("subs")
-    build_mutant_submissions(subs, ALL)
     for a in ALL:
-        for copy in ("solution_2", "solution_3"):
-            write_submission(subs, copy, a, full_submission(a))
-    # the trusted checks alone decide (grader/verdict.py): every mutant must be caught by
-    # code outside the student's process
+        write_submission(subs, SOLUTION_STUDENT, a, full_submission(a))
+    for m in SAMPLE:
+        write_submission(subs, m.student_id, m.assignment, mutant_submission(m))
     return grade(subs, tmp_path_factory.mktemp("out") / "results", verbose=False,
                  jobs=default_jobs(), checks_only=True)
+
+
+@pytest.fixture(scope="module")
+def record():
+    return load_record()
 
 
 def test_release_is_up_to_date():
@@ -66,29 +85,63 @@ def test_every_assignment_has_mutants_covering_every_answer_cell():
         assert answers <= {m.cell for m in mutants}, f"{a}: answer cells without a mutant"
 
 
+def test_the_mutation_record_vouches_for_every_mutant_of_this_checkout(record):
+    assert record_problems(record, ALL) == []
+    prov = record["provenance"]
+    assert prov["command"].startswith("python -m grader.mutation --record")
+    assert prov["machine"] and prov["finished"] and prov["seconds"] > 0 and prov["commit"]
+    for a in ALL:
+        assert len(record["assignments"][a]["mutants"]) == len(load_mutants(a)) > 0
+
+
+def test_a_stale_or_doctored_record_is_refused(record):
+    a = ALL[0]
+    victim = load_mutants(a)[0]
+    doctored = json.loads(json.dumps(record))
+    doctored["assignments"][a]["mutants"][victim.name][victim.kills[0]] = 1.0
+    assert any(f"{victim.name} survived" in p for p in record_problems(doctored, [a]))
+    doctored = json.loads(json.dumps(record))
+    doctored["assignments"][a]["inputs_sha256"] = "0" * 64
+    assert any("changed since the record" in p for p in record_problems(doctored, [a]))
+    doctored = json.loads(json.dumps(record))
+    del doctored["assignments"][a]["mutants"][victim.name]
+    assert any("not grader/mutants" in p for p in record_problems(doctored, [a]))
+    doctored["assignments"].pop(a)
+    assert record_problems(doctored, [a]) == [f"{a}: not in the record"]
+    with pytest.raises(FileNotFoundError, match="make mutants RECORD=1"):
+        load_record(REPO / "grader" / "reference" / "no_such_record.json")
+
+
+def test_the_sample_changes_with_the_commit():
+    assert len(SAMPLE) == 2 * len(ALL)
+    others = [sample_mutants(ALL, 2, seed=str(i)) for i in range(5)]
+    assert len({tuple(m.name for m in o) for o in others}) > 1
+
+
 @pytest.mark.parametrize("assignment", ALL)
-def test_solution_scores_full_marks_deterministically(mutant_run, assignment):
+def test_solution_scores_full_marks_deterministically(mutant_run, record, assignment):
     full = max_points(assignment)
     assert full > 0
-    for student in (SOLUTION_STUDENT, "solution_2", "solution_3"):
-        assert mutant_run.score(student, assignment) == full
-        # no false alarm of the sandbox: nothing flagged, restored or truncated
-        assert (student, assignment) not in mutant_run.notes, mutant_run.notes[(student, assignment)]
-    cells = {k[2]: v for k, v in mutant_run.cells.items() if k[:2] == (SOLUTION_STUDENT, assignment)}
-    for student in ("solution_2", "solution_3"):
-        assert {k[2]: v for k, v in mutant_run.cells.items() if k[:2] == (student, assignment)} == cells
+    assert mutant_run.score(SOLUTION_STUDENT, assignment) == full
+    # no false alarm of the sandbox: nothing flagged, restored or truncated
+    assert (SOLUTION_STUDENT, assignment) not in mutant_run.notes, \
+        mutant_run.notes[(SOLUTION_STUDENT, assignment)]
+    # the same cell scores as when (and where) the record was made
+    assert cell_scores(mutant_run, SOLUTION_STUDENT, assignment) == \
+        record["assignments"][assignment]["solution"]
 
 
-@pytest.mark.parametrize("mutant", [m for a in ALL for m in load_mutants(a)],
-                         ids=lambda m: f"{m.assignment}/{m.name}")
-def test_mutant_loses_points(mutant_run, mutant):
+@pytest.mark.parametrize("mutant", SAMPLE, ids=lambda m: f"{m.assignment}/{m.name}")
+def test_mutant_loses_points_as_recorded(mutant_run, record, mutant):
     score, max_score = mutant_run.totals[(mutant.student_id, mutant.assignment)]
     assert score < max_score, f"mutant survived: {mutant.why}"
     assert not survivors(mutant_run, [mutant]), f"a test cell in {mutant.kills} kept its points"
+    assert cell_scores(mutant_run, mutant.student_id, mutant.assignment) == \
+        record["assignments"][mutant.assignment]["mutants"][mutant.name]
 
 
 def test_mutation_score_table(mutant_run):
-    mutants = {a: load_mutants(a) for a in ALL}
+    mutants = {a: [m for m in SAMPLE if m.assignment == a] for a in ALL}
     table, ok = summarize(mutant_run, mutants)
     assert ok, table
     for a, ms in mutants.items():
