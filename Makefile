@@ -1,7 +1,11 @@
 # The course's commands.  Everything runs inside .venv, created on first use from pyproject.toml
 # (exact pins) constrained by requirements.lock (the full resolved set).
 #
-#   make lab        set up .venv, register kernel + nbgrader extensions, open JupyterLab
+#   make lab        set up .venv, register kernel + nbgrader extensions, open JupyterLab in the
+#                   class folder (CLASS=dir, default ~/gancourse-class): lectures + Formgrader
+#   make class-release A=id    release an assignment to the class exchange (then students fetch)
+#   make class-collect A=id    collect the submissions; class-autograde A=id [JOBS=n] grades them
+#                              (sandboxed); class-feedback A=id releases the feedback
 #   make test       set up .venv and run every test (the lectures from a fresh student course)
 #   make student-course OUT=dir [ZIP=1] [FORCE=1]
 #                   build the student course: lectures, released assignments, library; no
@@ -19,6 +23,8 @@ VPY         := $(VENV)/bin/python
 EXTRAS      ?=
 STAMP       := $(VENV)/.gancourse-installed$(if $(EXTRAS),-$(EXTRAS))
 SUBMISSIONS ?= grader/examples
+CLASS       ?=
+A           ?=
 ASSIGNMENT  ?=
 OUT         ?=
 LAB_ARGS    ?=
@@ -29,6 +35,7 @@ ROOT_FLAG   := $(if $(filter 0,$(shell id -u)),--allow-root)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
+.PHONY: class-release class-collect class-autograde class-feedback
 .PHONY: venv lab test student-course release grade mutants lock clean-venv help
 .DEFAULT_GOAL := help
 
@@ -44,7 +51,13 @@ $(STAMP): pyproject.toml requirements.lock tools/bootstrap.sh
 lab: venv
 	@# also offer the course kernel to other front ends (VS Code, a system-wide JupyterLab)
 	@$(VPY) -m ipykernel install --user --name gancourse --display-name "Python 3 (gancourse)" >/dev/null
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(LAB_ARGS) course/00_welcome.ipynb
+	@# the lab opens the class folder (grader/classroom.py; created on first use, outside the
+	@# repository): Formgrader lists the course's assignments, its gradebook lives there
+	$(VPY) -m grader.classroom lab $(if $(CLASS),--class "$(CLASS)") -- $(ROOT_FLAG) $(LAB_ARGS)
+
+class-release class-collect class-autograde class-feedback: venv
+	@test -n "$(A)" || { echo "usage: make $@ A=<assignment> [CLASS=dir]; one of: $$(ls solutions)"; exit 2; }
+	$(VPY) -m grader.classroom $(subst class-,,$@) "$(A)" $(if $(CLASS),--class "$(CLASS)") $(if $(and $(filter class-autograde,$@),$(JOBS)),--jobs "$(JOBS)")
 
 test: venv
 	GANCOURSE_PROFILE=ci $(VPY) -m pytest tests $(PYTEST_ARGS)

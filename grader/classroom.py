@@ -1,7 +1,7 @@
 """A class: nbgrader's whole cycle on one machine (or a shared server), outside the repository.
 
     python -m grader.classroom init      [--class DIR] [--exchange DIR]
-    python -m grader.classroom lab       [--class DIR] [-- JUPYTER LAB ARGS]   (make lab)
+    python -m grader.classroom lab       [--class DIR] [-- JUPYTER LAB ARGS]   (make lab [CLASS=DIR])
     python -m grader.classroom release   ASSIGNMENT [--class DIR]              (make class-release A=...)
     python -m grader.classroom collect   ASSIGNMENT [--class DIR]              (make class-collect A=...)
     python -m grader.classroom autograde ASSIGNMENT [--class DIR] [--jobs N]   (make class-autograde A=...)
@@ -265,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--dir", type=Path, help="student: the student's folder")
     parser.add_argument("--name", help="student: the student's id")
-    args, rest = parser.parse_known_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    rest = argv[argv.index("--") + 1:] if "--" in argv else []  # lab: jupyter lab's own
+    args = parser.parse_args(argv[:len(argv) - len(rest) - (1 if "--" in argv else 0)])
     import warnings
 
     # nbgrader's gradebook (SQLAlchemy) warns about its own session handling
@@ -279,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "lab":
             room = Classroom.init(args.root, args.exchange)
             os.chdir(room.root)  # nbgrader's lab extensions read ./nbgrader_config.py
-            cmd = room.lab_command([a for a in rest if a != "--"])
+            cmd = room.lab_command(rest)
             os.execve(cmd[0], cmd, lab_env())
         elif args.command == "student":
             if not args.dir or not args.name:

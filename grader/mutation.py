@@ -38,7 +38,7 @@ from grader.workspace import REPO, SOLUTIONS, assignment_ids
 SOLUTION_STUDENT = "solution"
 RECORD = REPO / "grader" / "reference" / "mutation_record.json"
 #: modules of grader/ that take no part in grading a submission (their edits keep the record)
-NOT_GRADING = ("classroom.py", "student_course.py", "progress.py", "merge.py",
+NOT_GRADING = ("classroom.py", "student_course.py", "progress.py", "merge.py", "release.py",
                "calibrate_metrics.py")
 
 

@@ -1,4 +1,5 @@
-"""`make lab` starts a JupyterLab server that shows the course (checked over its REST API)."""
+"""`make lab` starts a JupyterLab server in the class folder that shows the course and a
+Formgrader listing every assignment (checked over their REST APIs)."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.workspace import assignment_ids
+
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
@@ -23,7 +26,7 @@ def free_port() -> int:
 
 
 def get_json(url: str):
-    with urllib.request.urlopen(url, timeout=5) as r:
+    with urllib.request.urlopen(url, timeout=60) as r:  # Formgrader creates its gradebook first
         return json.load(r)
 
 
@@ -35,7 +38,9 @@ def test_make_lab_serves_the_course(tmp_path):
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
     args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={token}"
     log = open(tmp_path / "lab.log", "w")
-    proc = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], cwd=REPO,
+    room = tmp_path / "class"
+    proc = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}",
+                             f"CLASS={room}"], cwd=REPO,
                             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -51,7 +56,12 @@ def test_make_lab_serves_the_course(tmp_path):
         names = {item["name"] for item in course["content"]}
         assert "00_welcome.ipynb" in names
         root = {item["name"] for item in get_json(f"{base}/api/contents?token={token}")["content"]}
-        assert {"course", "assignments", "README.md"} <= root
+        assert {"course", "solutions", "README.md", "nbgrader_config.py"} <= root
+        # Formgrader: every assignment of the course; its gradebook in the class folder
+        listed = {a["name"] for a in get_json(f"{base}/formgrader/api/assignments?token={token}")}
+        assert listed == set(assignment_ids())
+        assert get_json(f"{base}/formgrader/api/students?token={token}") == []  # alembic ran
+        assert (room / "gradebook.db").is_file() and not (REPO / "gradebook.db").exists()
         kernels = get_json(f"{base}/api/kernelspecs?token={token}")["kernelspecs"]
         assert {"python3", "gancourse"} <= set(kernels)
         assert (tmp_path / "data" / "kernels" / "gancourse" / "kernel.json").is_file()
