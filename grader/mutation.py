@@ -90,7 +90,9 @@ def inputs_digest(assignment: str) -> str:
     mutants and reference artifacts, the grading code (grader/, gancourse/) and the pins."""
     files = [p for base in (SOLUTIONS / assignment, REPO / "grader" / "mutants" / assignment,
                             REPO / "grader" / "reference" / assignment)
-             for p in sorted(base.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+             for p in sorted(base.rglob("*")) if p.is_file()
+             and not any(part.startswith(".") or part == "__pycache__"  # lab checkpoints, caches
+                         for part in p.relative_to(base).parts)]
     files += [p for p in sorted((REPO / "grader").glob("*.py")) if p.name not in NOT_GRADING]
     files += sorted((REPO / "gancourse").rglob("*.py"))
     files += [REPO / "pyproject.toml", REPO / "requirements.lock"]
