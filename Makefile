@@ -10,7 +10,8 @@
 #   make student-course OUT=dir [ZIP=1] [FORCE=1]
 #                   build the student course: lectures, released assignments, library; no
 #                   solutions, hidden tests, grader or reference weights (default build/student-course)
-#   make release    regenerate assignments/ (and the example submissions) from solutions/
+#   make release    regenerate assignments/ (and the example submissions) from solutions/;
+#                   refuses to replace uncommitted edits there unless FORCE=1
 #   make grade      autograde SUBMISSIONS (default: the bundled examples) into grades/<time>/
 #   make mutants    grade every known-wrong answer; print killed / total per assignment
 #                   (RECORD=1: also write grader/reference/mutation_record.json, which make test checks)
@@ -71,7 +72,7 @@ student-course: venv
 	$(VPY) -m grader.student_course --out "$(if $(OUT),$(OUT),build/student-course)" $(if $(ZIP),--zip) $(if $(FORCE),--force)
 
 release: venv
-	$(VPY) -m grader.release
+	$(VPY) -m grader.release $(if $(FORCE),--force)
 
 grade: venv
 	$(VPY) -m grader.grade --submissions "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(OUT),--out "$(OUT)") $(if $(JOBS),--jobs "$(JOBS)")

@@ -5,6 +5,13 @@ code the quality checks load from ``solutions/`` and the inputs a grading kernel
                                        # grader/reference/<a>/reference_generator.py and
                                        # grader/reference/<a>/kernel_inputs/ (make release)
     python -m grader.release --check   # only compare; exit 1 listing stale files (used by tests)
+    python -m grader.release --force   # also replace uncommitted edits of assignments/ or
+                                       # grader/examples/ (without it, they stop the release)
+
+In a git checkout ``--check`` compares the fresh build with what is *committed* (``HEAD``), so
+working in ``assignments/`` in JupyterLab (answers, Validate, autosave) never makes the check
+fail; and writing refuses to replace files with uncommitted changes, listing them, so nobody's
+answers are overwritten.
 
 ``nbgrader generate_assignment`` runs in a temporary workspace (see grader/workspace.py), so no
 gradebook or log is left in the repository.  The output is deterministic: running it twice gives
@@ -14,15 +21,18 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import io
 import shutil
+import subprocess
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
 from grader.quality import (BUILDER_FILE, KERNEL_INPUTS_FILE, REFERENCE, SETTINGS,
                             builder_module_source, kernel_inputs_bytes)
 from grader.submissions import EXAMPLES, write_examples
-from grader.workspace import ASSIGNMENTS, GradingError, Workspace, assignment_ids
+from grader.workspace import ASSIGNMENTS, REPO, GradingError, Workspace, assignment_ids
 
 
 def build(dest: Path) -> None:
@@ -53,15 +63,51 @@ def stale_files(built: Path, committed: Path) -> list[str]:
     return sorted(str(p) for p in (a ^ b) | differ)
 
 
+def _git(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=REPO, capture_output=True)
+
+
+def committed_copy(folder: Path, dest: Path) -> Path:
+    """``folder`` (inside the repository) as committed at HEAD, extracted under ``dest``;
+    the working tree itself where this is not a git checkout."""
+    rel = folder.relative_to(REPO).as_posix()
+    proc = _git("archive", "--format=tar", "HEAD", "--", rel)
+    if proc.returncode != 0:
+        return folder
+    with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest / rel
+
+
+def local_edits(folders: list[Path]) -> list[str]:
+    """Files under ``folders`` with uncommitted changes (edited, added, deleted)."""
+    proc = _git("status", "--porcelain", "--untracked-files=all", "--",
+                *[f.relative_to(REPO).as_posix() for f in folders])
+    if proc.returncode != 0:
+        return []
+    return [line[3:] for line in proc.stdout.decode().splitlines() if line[3:]]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare only, write nothing")
+    parser.add_argument("--force", action="store_true",
+                        help="replace uncommitted edits of assignments/ and grader/examples/")
     args = parser.parse_args(argv)
+    edits = [] if args.check or args.force else local_edits([ASSIGNMENTS, EXAMPLES])
+    if edits:
+        print("error: these files have uncommitted changes that a release would replace "
+              "(someone's answers?):\n  " + "\n  ".join(edits) + "\ncommit or move them, or "
+              "run `python -m grader.release --force` to replace them", file=sys.stderr)
+        return 2
     try:
         with tempfile.TemporaryDirectory(prefix="gancourse-build-") as tmp:
             built = Path(tmp)
             build(built)
             pairs = [(built / "assignments", ASSIGNMENTS), (built / "examples", EXAMPLES)]
+            if args.check:  # what is committed, not what someone is working on
+                pairs = [(fresh, committed_copy(committed, built / "committed"))
+                         for fresh, committed in pairs]
             stale = [f"{committed.name}/{p}" for fresh, committed in pairs
                      for p in stale_files(fresh, committed)]
             code = [(built / "reference" / a / name, REFERENCE / a / name)

@@ -1,4 +1,7 @@
-"""Static checks of every notebook: valid, stripped, course kernel, profile shown first.
+"""Static checks of every notebook: valid, committed without outputs, course kernel, profile
+shown first.  Outputs JupyterLab's autosave writes into the working tree are allowed: git's
+clean filter (tools/strip_notebook.py, .gitattributes) keeps them out of commits, and the
+checks read what would be committed.
 
 (Execution is checked elsewhere: `make test` runs the lectures with nbval from a fresh student
 course build, and the grading tests run solutions/.)
@@ -7,10 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import importlib.util
+import subprocess
+import sys
+
 import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("strip_notebook", REPO / "tools" / "strip_notebook.py")
+strip_notebook = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(strip_notebook)
 NOTEBOOKS = sorted((REPO / "course").glob("*.ipynb")) + sorted((REPO / "solutions").glob("*/*.ipynb"))
 
 
@@ -21,7 +31,7 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
 def test_notebook_is_valid_stripped_and_shows_profile(path):
-    nb = nbformat.read(str(path), as_version=4)
+    nb = nbformat.reads(strip_notebook.strip(path.read_text()), as_version=4)
     nbformat.validate(nb)
     assert nb.metadata["kernelspec"]["name"] == "python3"
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -31,6 +41,37 @@ def test_notebook_is_valid_stripped_and_shows_profile(path):
     first = code[0].source
     assert "import gancourse" in first and "show_profile()" in first, \
         "the first code cell must print the active profile (gancourse.show_profile())"
+
+
+def test_committed_notebooks_have_no_outputs():
+    for path in NOTEBOOKS:
+        rel = str(path.relative_to(REPO))
+        attr = subprocess.run(["git", "check-attr", "filter", rel], cwd=REPO, capture_output=True,
+                              text=True, check=True).stdout
+        assert attr.strip().endswith("filter: gancourse-strip"), rel
+        committed = subprocess.run(["git", "show", f"HEAD:{rel}"], cwd=REPO, capture_output=True,
+                                   text=True)
+        if committed.returncode == 0:  # (a notebook not committed yet is checked above)
+            nb = nbformat.reads(committed.stdout, as_version=4)
+            assert all(c.outputs == [] and c.execution_count is None
+                       for c in nb.cells if c.cell_type == "code"), f"{rel}: committed with outputs"
+
+
+def test_the_clean_filter_strips_outputs_and_keeps_the_rest(tmp_path):
+    path = REPO / "course" / "00_welcome.ipynb"
+    clean = path.read_text()
+    assert strip_notebook.strip(clean) == clean  # nothing to strip: byte for byte
+    nb = nbformat.reads(clean, as_version=4)
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="profile: ci\n")]
+    code.execution_count = 3
+    code.metadata["execution"] = {"iopub.execute_input": "2026-12-02T20:00:00Z"}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    ran = nbformat.writes(nb)
+    out = subprocess.run([sys.executable, str(REPO / "tools" / "strip_notebook.py")], input=ran,
+                         capture_output=True, text=True, check=True).stdout
+    assert out == clean
+    assert strip_notebook.strip("not json {") == "not json {"  # never loses what git is given
 
 
 def test_welcome_course_map_matches_the_repository():

@@ -60,4 +60,7 @@ if [ "${ROLE:-instructor}" = student ]; then
     "$VENV/bin/jupyter" server extension disable --sys-prefix "nbgrader.server_extensions.$ext" >/dev/null 2>&1
   done
 fi
+if [ "${ROLE:-instructor}" != student ]; then
+  VENV="$VENV" bash tools/configure_git.sh  # commits of notebooks never carry outputs
+fi
 echo ">> $VENV is ready"
