@@ -19,12 +19,17 @@ RUN_METADATA = ("execution", "collapsed", "scrolled")
 
 
 def strip(raw: str) -> str:
-    """``raw`` notebook JSON without outputs, execution counts, run metadata and widget state."""
+    """``raw`` notebook JSON without outputs, execution counts, run metadata, widget state and
+    the kernel's version details."""
     try:
         nb = nbformat.reads(raw, as_version=4)
     except Exception:  # not a notebook git should touch: keep it as it is
         return raw
     changed = nb.metadata.pop("widgets", None) is not None
+    info = nb.metadata.get("language_info")
+    if info and set(info) - {"name"}:  # the kernel fills in its versions: keep the name only
+        nb.metadata["language_info"] = {"name": info.get("name", "python")}
+        changed = True
     for cell in nb.cells:
         for key in RUN_METADATA:
             changed |= cell.metadata.pop(key, None) is not None
