@@ -8,9 +8,15 @@ preprocessors: every graded test cell loses its ``### BEGIN HIDDEN TESTS`` ...
 ``### END HIDDEN TESTS`` regions, replaced by one line saying that hidden tests ran; the
 cell's outputs (the grader's verdict) and score stay.  Student cells are never touched (a
 student who types the markers in an answer cell sees the answer as written).
+
+:class:`MathToMathML` renders the markdown cells' LaTeX as MathML, so the page shows its math
+offline (nbgrader's template loads MathJax from a CDN).
 """
 from __future__ import annotations
 
+import re
+
+import latex2mathml.converter
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
@@ -41,4 +47,47 @@ class HideHiddenTests(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
             cell.source = hide_hidden_tests(cell.source, self.note)
+        return cell, resources
+
+
+#: fenced code blocks and inline code spans: never math
+CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
+#: $$display$$, \[display\], $inline$ (pandoc's rule: no blank after the opening $ or before the
+#: closing one, no digit right after it, so "costs $5 and $10" stays prose), \(inline\)
+MATH = re.compile(r"\$\$(?P<d1>.+?)\$\$|\\\[(?P<d2>.+?)\\\]"
+                  r"|(?<![\\$])\$(?![\s$])(?P<i1>(?:\\\$|[^$])+?)(?<![\s\\])\$(?!\d)"
+                  r"|\\\((?P<i2>.+?)\\\)", re.S)
+
+
+#: commands the converter does not know, in words it does (checked over every formula of the
+#: course's notebooks: no other command is left unconverted)
+TEX_ALIASES = {r"\lVert": r"\|", r"\rVert": r"\|", r"\arg": r"\operatorname{arg}"}
+_ALIAS = re.compile("|".join(re.escape(k) + r"(?![A-Za-z])" for k in TEX_ALIASES))
+
+
+def _mathml(match: re.Match) -> str:
+    display = match.group("d1") is not None or match.group("d2") is not None
+    tex = next(g for g in match.group("d1", "d2", "i1", "i2") if g is not None)
+    tex = _ALIAS.sub(lambda m: TEX_ALIASES[m.group(0)], tex)
+    try:
+        html = latex2mathml.converter.convert(tex.strip(), display="block" if display else "inline")
+    except Exception:  # LaTeX the converter cannot read: shown as written, never lost
+        return match.group(0)
+    return html.replace("\n", " ")  # one line: a blank line would end the HTML block
+
+
+def math_to_mathml(markdown: str) -> str:
+    """``markdown`` with its LaTeX math replaced by MathML, which browsers render without
+    MathJax (a feedback page opened offline showed raw LaTeX: MathJax comes from a CDN).  Code
+    blocks and code spans are left alone."""
+    parts = CODE.split(markdown)
+    return "".join(part if i % 2 else MATH.sub(_mathml, part) for i, part in enumerate(parts))
+
+
+class MathToMathML(NbGraderPreprocessor):
+    """Render the math of every markdown cell as MathML (see :func:`math_to_mathml`)."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "markdown":
+            cell.source = math_to_mathml(cell.source)
         return cell, resources

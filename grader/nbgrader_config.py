@@ -51,9 +51,11 @@ c.Autograde.autograde_preprocessors = [
 c.Autograde.create_student = True
 
 # Feedback (grader/feedback.py): the page a student gets back shows the test cells without
-# their hidden tests and the grader's checks; scores and verdicts stay.
+# their hidden tests and the grader's checks; scores and verdicts stay.  Its math is MathML,
+# which renders offline (the template's MathJax comes from a CDN).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "grader.feedback.HideHiddenTests",
+    "grader.feedback.MathToMathML",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

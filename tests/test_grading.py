@@ -202,6 +202,11 @@ def test_make_grade_on_bundled_examples(tmp_path):
                 for secret in ("BEGIN HIDDEN TESTS", "#### CHECK", "#### PROBE", "observe("):
                     assert secret not in html, (student, a, secret)
                 assert "hidden tests ran here" in html
+                # math renders offline: MathML, no LaTeX left for a CDN's MathJax
+                if any("$" in c.source for c in read(SOLUTIONS / a / nb).cells
+                       if c.cell_type == "markdown"):
+                    page = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+                    assert "<math" in page and "$$" not in page, (student, a)
                 text = _html_text(html)
                 for line in _hidden_lines(a, nb, student):
                     assert line not in text, (student, a, line)

@@ -1,0 +1,64 @@
+"""Feedback pages render their math offline: LaTeX in markdown becomes MathML
+(grader/feedback.py), checked against latex2mathml's own conversion and through nbconvert."""
+from __future__ import annotations
+
+import latex2mathml.converter
+import nbformat
+from nbconvert import HTMLExporter
+
+from grader.feedback import MathToMathML, math_to_mathml
+
+
+def test_inline_and_display_math_become_mathml():
+    out = math_to_mathml(r"so $D^*(x) = \frac{1}{2}$ and $$\min_G \max_D V(D, G)$$ end")
+    assert out.startswith("so <math") and out.endswith("</math> end")
+    assert latex2mathml.converter.convert(r"D^*(x) = \frac{1}{2}") in out
+    assert latex2mathml.converter.convert(r"\min_G \max_D V(D, G)", display="block") in out
+    assert "$" not in out and "\n" not in out
+    assert 'display="block"' in math_to_mathml(r"\[ x^2 \]")
+    assert 'display="inline"' in math_to_mathml(r"\( x^2 \)")
+
+
+def test_prose_dollars_code_and_unreadable_latex_stay_as_written():
+    for text in ("it costs $5 and $10 today", "a lone $ sign", "`$HOME` is set",
+                 "```bash\necho $x$\n```", "no math at all", ""):
+        assert math_to_mathml(text) == text
+    mixed = "run `echo $PATH` for $x_1$"
+    out = math_to_mathml(mixed)
+    assert out.startswith("run `echo $PATH` for <math") and "$x_1$" not in out
+    assert math_to_mathml(r"price \$3 and $y$").startswith(r"price \$3 and <math")
+
+
+def test_feedback_page_shows_mathml_not_latex():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        "The optimal discriminator is\n\n$$D^*(x)=\\frac{p_{data}(x)}{p_{data}(x)+p_g(x)}$$\n\n"
+        "- for every $x$ in the *support*")]
+    nb, _ = MathToMathML().preprocess(nb, {})
+    html, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    body = html[html.index("The optimal"):]
+    assert body.count("<math") == 2 and "<em>support</em>" in body
+    assert "$$" not in body and "\\frac" not in body
+
+
+def test_every_formula_of_the_course_converts_without_unknown_commands():
+    import json
+    import re
+    from pathlib import Path
+
+    from grader.feedback import CODE, MATH
+
+    repo = Path(__file__).resolve().parent.parent
+    formulas = 0
+    for path in sorted(repo.glob("solutions/*/*.ipynb")) + sorted(repo.glob("course/*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            for i, part in enumerate(CODE.split("".join(cell["source"]))):
+                for m in (MATH.finditer(part) if i % 2 == 0 else ()):
+                    formulas += 1
+                    out = math_to_mathml(m.group(0))
+                    assert out.startswith("<math"), (path.name, m.group(0))
+                    unknown = re.findall(r">(\\[A-Za-z]+)<", out)  # the converter's echo
+                    assert not unknown, (path.name, m.group(0), unknown)
+    assert formulas > 1000
