@@ -1,0 +1,1 @@
+"""Deployment of the course on JupyterHub (install.sh, the configs it installs)."""
