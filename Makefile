@@ -61,6 +61,7 @@ class-release class-collect class-autograde class-feedback: venv
 	$(VPY) -m grader.classroom $(subst class-,,$@) "$(A)" $(if $(CLASS),--class "$(CLASS)") $(if $(and $(filter class-autograde,$@),$(JOBS)),--jobs "$(JOBS)")
 
 test: venv
+	@bash tools/ensure_chromium.sh
 	GANCOURSE_PROFILE=ci $(VPY) -m pytest tests $(PYTEST_ARGS)
 	@# the lectures run from a fresh student course (what students get), importing its own copy
 	@# of the library; the release's freshness is one of the tests above

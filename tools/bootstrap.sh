@@ -51,6 +51,9 @@ echo ">> enabling the nbgrader server and lab extensions in $VENV"
 "$VENV/bin/jupyter" server extension enable --sys-prefix nbgrader >/dev/null 2>&1
 "$VENV/bin/jupyter" labextension list 2>&1 | grep -q "@jupyter/nbgrader.*enabled" \
   || { echo "error: the nbgrader JupyterLab extension is not enabled in $VENV" >&2; exit 1; }
+# offline first: no "get notified about Jupyter news?" prompt that would fetch a news feed
+"$VENV/bin/jupyter" labextension disable --level=sys_prefix \
+  "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
 if [ "${ROLE:-instructor}" = student ]; then
   # the student course: no instructor tools in the lab (Formgrader, Create Assignment, courses)
   for plugin in formgrader create-assignment course-list; do
