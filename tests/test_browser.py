@@ -12,10 +12,9 @@ it.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ import pytest
 from grader.classroom import Classroom, lab_env, make_student
 from grader.submissions import EXAMPLES
 from grader.workspace import REPO, assignment_ids
+from servers import free_port, stop_group
 
 pytestmark = pytest.mark.slow
 A = "a0_data"
@@ -40,12 +40,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 TOKEN = "browser-test-token"
 SECOND = 1000  # Playwright counts milliseconds
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -74,11 +68,7 @@ def lab_server(cmd: list[str], cwd: Path, scratch: Path, env: dict[str, str]):
                 time.sleep(1)
         yield base
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc)
 
 
 @pytest.fixture(scope="module")
@@ -184,10 +174,57 @@ def test_a_student_runs_a_lecture_moves_a_slider_and_validates_an_assignment(
         page.locator(".jp-Notebook").wait_for()
         notebook = page.locator(".jp-NotebookPanel:visible")  # (the lecture's tab is hidden)
         expect(notebook).to_contain_text("Assignment 0")
-        notebook.locator(".jp-Cell").nth(1).click()  # as a student does: Validate checks the
-        expect(page.locator("#jp-main-statusbar")).to_contain_text(f"{A}.ipynb")  # current one
+        # Validate checks the *current* notebook: activate its tab, as a student clicking it does
+        page.locator(".lm-TabBar-tab").filter(has_text=f"{A}.ipynb").first.click()
+        expect(page.locator("#jp-main-statusbar")).to_contain_text(f"{A}.ipynb")
         notebook.get_by_role("button", name="Validate").click()
         dialog = page.locator(".jp-Dialog")
         expect(dialog).to_contain_text("NotImplementedError", timeout=300 * SECOND)
         expect(dialog).not_to_contain_text("Success")
         shot(page, "student-validate")
+
+
+def test_an_instructor_sees_every_assignment_and_a_graded_submission_in_formgrader(
+        browser, room, tmp_path):
+    from playwright.sync_api import expect
+
+    lab = [sys.executable, "-m", "grader.classroom", "lab", "--class", str(room.root), "--"]
+    with lab_server(lab, REPO, tmp_path, os.environ) as base, \
+            page_of(browser, "instructor") as page:
+        page.goto(f"{base}/lab?token={TOKEN}")
+        menu(page, "Nbgrader", "Formgrader")
+        formgrader = page.frame_locator("iframe").first
+        table = formgrader.locator("table").first
+        for a in assignment_ids():
+            expect(table).to_contain_text(a)
+        shot(page, "instructor-formgrader-assignments")
+        # the autograded submission, with the score the pipeline gave it
+        page.goto(f"{base}/formgrader/manage_students?token={TOKEN}")
+        expect(page.locator("table")).to_contain_text("alice")
+        expected = json.loads((EXAMPLES / "expected_scores.json").read_text())["example_full"][A]
+        page.goto(f"{base}/formgrader/manage_submissions/{A}?token={TOKEN}")
+        row = page.locator("tr").filter(has_text="alice")
+        expect(row).to_contain_text(f"{float(expected):g} / ")
+        shot(page, "instructor-formgrader-submission")
+
+
+def test_a_feedback_page_renders_its_math_offline_and_shows_no_hidden_test(browser, room):
+    from playwright.sync_api import expect
+
+    (page_path,) = [p for p in room.feedback(A) if p.parent.parent.name == "alice"]
+    with page_of(browser, "feedback") as page:
+        requests = []
+        page.route("**/*", lambda route: (requests.append(route.request.url),
+                                          route.continue_() if route.request.url.startswith(
+                                              "file:") else route.abort()))
+        page.goto(page_path.as_uri())
+        expect(page.locator("body")).to_contain_text("hidden tests ran here")
+        expect(page.locator("body")).not_to_contain_text("BEGIN HIDDEN TESTS")
+        math = page.locator("math").first  # MathML, laid out by the browser itself
+        math.scroll_into_view_if_needed()
+        box = math.bounding_box()
+        assert box and box["width"] > 5 and box["height"] > 5, box
+        assert "$" not in (math.text_content() or "")
+        shot(page, "student-feedback-page")
+    # offline, the only request a page makes elsewhere is the CDN MathJax it does not need
+    assert all(u.startswith("file:") or "mathjax" in u.lower() for u in requests), requests

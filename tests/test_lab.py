@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -14,15 +12,10 @@ from pathlib import Path
 import pytest
 
 from grader.workspace import assignment_ids
+from servers import free_port, stop_group
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get_json(url: str):
@@ -71,9 +64,5 @@ def test_make_lab_serves_the_course(tmp_path):
         opened = (tmp_path / "lab.log").read_text()
         assert "nbgrader.server_extensions.validate_assignment | extension was successfully loaded" in opened
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc)
         log.close()
