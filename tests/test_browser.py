@@ -170,8 +170,8 @@ def test_a_student_runs_a_lecture_moves_a_slider_and_validates_an_assignment(
         expect(fetched).to_be_visible()
         shot(page, "student-assignment-list")
         assert (carol / A / f"{A}.ipynb").is_file()  # nbgrader fetched it into her folder
-        page.goto(f"{base}/lab/tree/{A}/{A}.ipynb?token={TOKEN}")
-        page.locator(".jp-Notebook").wait_for()
+        fetched.get_by_text(A, exact=True).first.click()  # unfold: the assignment's notebooks
+        fetched.get_by_role("link", name=A, exact=True).last.click()  # opens it in the lab
         notebook = page.locator(".jp-NotebookPanel:visible")  # (the lecture's tab is hidden)
         expect(notebook).to_contain_text("Assignment 0")
         # Validate checks the *current* notebook: activate its tab, as a student clicking it does

@@ -1,5 +1,5 @@
 """An instructor (or a student in the instructor's repository) at work in JupyterLab: a lecture
-run and autosaved with its outputs, answers typed into a released assignment.  Afterwards the
+run and autosaved with its outputs, answers typed into a released assignment and validated.  Afterwards the
 repository's checks still pass, commits carry no outputs, and a release refuses to overwrite the
 answers."""
 from __future__ import annotations
@@ -38,6 +38,11 @@ def test_working_in_the_lab_breaks_nothing_and_loses_nothing(tmp_path):
     # a student's answers in the released assignment
     shutil.copyfile(REPO / "grader/examples/example_full/a0_data/a0_data.ipynb", clone / ANSWERS)
     answers = (clone / ANSWERS).read_bytes()
+    # ... which the student validates (what the Validate button runs)
+    validate = run([sys.executable, "-m", "nbgrader", "validate", ANSWERS], clone,
+                   env=dict(os.environ, PYTHONPATH=str(clone), GANCOURSE_PROFILE="ci"))
+    assert "Success! Your notebook passes all the tests." in validate.stdout, validate.stdout[-3000:]
+    assert (clone / ANSWERS).read_bytes() == answers  # validating never rewrites the answers
 
     # the repository's static checks read what would be committed
     checks = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
