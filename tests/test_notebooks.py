@@ -75,7 +75,9 @@ def test_the_clean_filter_strips_outputs_and_keeps_the_rest(tmp_path):
     out = subprocess.run([sys.executable, str(REPO / "tools" / "strip_notebook.py")], input=ran,
                          capture_output=True, text=True, check=True).stdout
     assert out == clean
-    assert strip_notebook.strip("not json {") == "not json {"  # never loses what git is given
+    for raw in ("not json {", "[]", '{"cells": [1]}', '{"cells": "x"}',  # never loses (or
+                '{"cells": [], "metadata": []}', '{"cells": [{"metadata": 3}]}'):  # fails on)
+        assert strip_notebook.strip(raw) == raw                   # what git gives it
 
 
 def test_welcome_course_map_matches_the_repository():

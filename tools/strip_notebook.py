@@ -26,18 +26,22 @@ def strip(raw: str) -> str:
     the kernel's version details (``language_info`` keeps only its name)."""
     try:
         nb = json.loads(raw)
-        cells, meta = nb["cells"], nb.setdefault("metadata", {})
-    except (ValueError, TypeError, KeyError):  # not a notebook git should touch: keep it as is
-        return raw
+    except ValueError:
+        nb = None
+    if not (isinstance(nb, dict) and isinstance(nb.get("cells"), list)
+            and isinstance(nb.setdefault("metadata", {}), dict)
+            and all(isinstance(c, dict) and isinstance(c.setdefault("metadata", {}), dict)
+                    for c in nb["cells"])):
+        return raw  # not a notebook git should touch: keep it as it is
+    cells, meta = nb["cells"], nb["metadata"]
     changed = meta.pop("widgets", None) is not None
     info = meta.get("language_info")
     if isinstance(info, dict) and set(info) - {"name"}:  # the kernel fills in its versions
         meta["language_info"] = {"name": info.get("name", "python")}
         changed = True
     for cell in cells:
-        cell_meta = cell.get("metadata", {})
         for key in RUN_METADATA:
-            changed |= cell_meta.pop(key, None) is not None
+            changed |= cell["metadata"].pop(key, None) is not None
         if cell.get("cell_type") == "code":
             changed |= bool(cell.get("outputs")) or cell.get("execution_count") is not None
             cell["outputs"], cell["execution_count"] = [], None

@@ -25,7 +25,7 @@ GRADER_ACCOUNT = f"grader-{COURSE_ID}"  # a Unix account, made by install.sh
 SERVICE_PORT = 9999
 
 
-def _settings(path: str = "/opt/tljh/config/gancourse.env") -> dict[str, str]:
+def _settings(path: str) -> dict[str, str]:
     """KEY=value lines of install.sh's settings file, overridden by the environment."""
     found = {}
     if Path(path).is_file():
