@@ -60,14 +60,9 @@ class-release class-collect class-autograde class-feedback: venv
 	@test -n "$(A)" || { echo "usage: make $@ A=<assignment> [CLASS=dir]; one of: $$(ls solutions)"; exit 2; }
 	$(VPY) -m grader.classroom $(subst class-,,$@) "$(A)" $(if $(CLASS),--class "$(CLASS)") $(if $(and $(filter class-autograde,$@),$(JOBS)),--jobs "$(JOBS)")
 
-test: venv
-	@bash tools/ensure_chromium.sh
-	GANCOURSE_PROFILE=ci $(VPY) -m pytest tests $(PYTEST_ARGS)
-	@# the lectures run from a fresh student course (what students get), importing its own copy
-	@# of the library; the release's freshness is one of the tests above
-	$(VPY) -m grader.student_course --out build/student-course --force --skip-release-check
-	cd build/student-course && GANCOURSE_PROFILE=ci PYTHONPATH="$(CURDIR)/build/student-course" \
-	  PYTHONDONTWRITEBYTECODE=1 "$(abspath $(VPY))" -m pytest --nbval-lax -p no:cacheprovider course $(PYTEST_ARGS)
+test:
+	@# every phase timed (install, tests, student course, lectures), a breakdown printed at the end
+	@MAKE="$(MAKE)" VENV="$(VENV)" PYTEST_ARGS="$(PYTEST_ARGS)" bash tools/run_tests.sh
 
 student-course: venv
 	$(VPY) -m grader.student_course --out "$(if $(OUT),$(OUT),build/student-course)" $(if $(ZIP),--zip) $(if $(FORCE),--force)

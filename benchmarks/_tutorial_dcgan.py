@@ -36,7 +36,7 @@ architecture with the course's train step.  With the default float32 policy it c
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -144,5 +144,4 @@ class TutorialGAN:
     def batches(self, dataset) -> Iterator:
         """The tutorial's loop order, endlessly: ``for epoch ...: for image_batch in dataset``."""
         while True:
-            for image_batch in dataset:
-                yield image_batch
+            yield from dataset

@@ -344,6 +344,7 @@ def worker(spec: dict) -> int:
         return 0
 
     import _tutorial_dcgan as T
+
     from gancourse import gan as G
 
     x = _bundled_images(n_train)
@@ -426,7 +427,6 @@ def worker(spec: dict) -> int:
     info["params"] = int(gen.count_params() + disc.count_params())
     _say(event="ready", info=info,
          flops_per_step=step_flops(v.loop, gm, dm, batch, batch))
-    steps = None
     for line in sys.stdin:
         cmd = line.split()
         if not cmd or cmd[0] == "quit":
@@ -552,7 +552,7 @@ def provenance(argv: list[str], load_start, load_end, worker_info: dict,
     return {
         "command": shlex.join(["python", "benchmarks/" + (script or Path(__file__).name), *argv]),
         "python_executable": sys.executable,
-        "date_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "date_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "git": _git_state(),
         "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),

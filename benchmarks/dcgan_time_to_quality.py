@@ -443,7 +443,7 @@ def report(res: dict) -> str:
     tc = rc["time_to_threshold_s"]
     lines += ["", f"targets: course under 3 minutes to FID <= {c['threshold_fid']:g}: "
               + ("yes" if tc is not None and tc < 180 else "no")
-              + f"; ratio >= 3: " + ("yes" if (res["ratio"] or 0) >= 3 and kind in
+              + "; ratio >= 3: " + ("yes" if (res["ratio"] or 0) >= 3 and kind in
                                       ("exact", "lower_bound") else "no")]
     lines += ["", {
         "exact": "ratio = tutorial time to threshold / course time to threshold",

@@ -66,7 +66,7 @@ def _provenance(argv: list[str] | None) -> dict:
     args = sys.argv[1:] if argv is None else argv
     return {"command": " ".join(["python benchmarks/grading_throughput.py", *args]),
             "cpu": cpu_model(), "platform": platform.platform(), "commit": git("rev-parse", "HEAD"),
-            "finished_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+            "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,208 +61,40 @@ from typing import Any
 
 import numpy as np
 
-from gancourse.profiles import PROFILES, Profile, get_profile
-
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = REPO / "course" / "results"
-SCRIPT_COMMAND = "python -m gancourse.ablation"
-PARTS = ("grid", "mnist")
-EVAL_SEED = 1  #: noise seed of the evaluated samples: the same z for every configuration
-
-# ---- the grid part: models and optimiser (lecture 05's 2-D recipe) ----
-GRID_LATENT_DIM = 8
-GRID_HIDDEN = (128, 128)
-GRID_LR = 1e-3  #: Adam learning rate of both players in the grid baseline
-GRID_BETA_1 = 0.5
-GRID_FEATURE_LAYER = "lrelu1"  #: D's penultimate layer (the last hidden activation)
-GRID_WITHIN = 3.0  #: a sample is high quality within 3 std of its nearest mode (VEEGAN)
-GRID_MIN_SHARE = 0.1  #: a mode counts as covered with >= 10% of its fair share of the samples
-
-# ---- the MNIST part: gancourse.train.recipe("dcgan", profile), fewer steps ----
-MNIST_LATENT_DIM = 100  #: as gancourse.train.LATENT_DIM
-MNIST_FEATURE_LAYER = "flatten"  #: D's penultimate layer (the input of its last Dense)
-
-# ---- the tricks' settings (one place; recorded in every results file) ----
-SMOOTH_REAL_LABEL = 0.9  #: one-sided label smoothing (Salimans et al. 2016)
-MINIBATCH_KERNELS = 16  #: B of minibatch discrimination
-MINIBATCH_DIM = 5  #: C of minibatch discrimination
-HISTORICAL_WEIGHT = 1e-3  #: weight of ||theta - mean past theta||^2 in both players' losses
-TTUR_D_FACTOR = 2.0  #: D's learning rate = 2 x the baseline's (2e-4 -> 4e-4 on MNIST)
-TTUR_G_FACTOR = 0.5  #: G's learning rate = 1/2 x the baseline's (2e-4 -> 1e-4 on MNIST)
-
-METRICS = {
-    "grid": ("modes_covered", "high_quality_fraction"),
-    "mnist": ("fid", "precision", "recall"),
-}
-#: For each metric, whether larger is better (for plots and notes).
-HIGHER_IS_BETTER = {"modes_covered": True, "high_quality_fraction": True, "fid": False,
-                    "precision": True, "recall": True}
-
-
-# --------------------------------------------------------------------------------------------
-# configurations
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Config:
-    """One arm of the ablation: what differs from the baseline.
-
-    Every field has the baseline's value by default; a configuration sets the ones it changes.
-    """
-
-    name: str
-    label: str  #: short name for tables and plots
-    description: str
-    parts: tuple[str, ...] = PARTS  #: the parts it runs in
-    real_label: float = 1.0  #: < 1: one-sided label smoothing
-    feature_matching: bool = False  #: G minimises feature matching on D's penultimate layer
-    minibatch: bool = False  #: minibatch discrimination before D's last Dense
-    historical_weight: float = 0.0  #: historical averaging of both players
-    norm: str = "batch"  #: D's normalisation (MNIST; the grid's D has none)
-    spectral: bool = False  #: spectral normalisation of every D layer
-    ttur: bool = False  #: D's learning rate x TTUR_D_FACTOR, G's x TTUR_G_FACTOR
-
-    def settings(self) -> dict:
-        """The fields that define the training (everything but the names), for the record."""
-        d = dataclasses.asdict(self)
-        for key in ("name", "label", "description"):
-            d.pop(key)
-        d["parts"] = list(d["parts"])
-        return d
-
-
-CONFIGS: tuple[Config, ...] = (
-    Config("baseline", "baseline", "the course's GAN, unchanged"),
-    Config("label_smoothing", "label smoothing",
-           f"one-sided label smoothing: real targets {SMOOTH_REAL_LABEL}, fake targets 0",
-           real_label=SMOOTH_REAL_LABEL),
-    Config("feature_matching", "feature matching",
-           "G minimises ||mean f(x) - mean f(G(z))||^2 on D's penultimate layer",
-           feature_matching=True),
-    Config("minibatch", "minibatch discr.",
-           f"minibatch discrimination ({MINIBATCH_KERNELS} kernels of {MINIBATCH_DIM}) before "
-           "D's last Dense", minibatch=True),
-    Config("historical", "historical avg.",
-           f"historical averaging of both players, weight {HISTORICAL_WEIGHT:g}",
-           historical_weight=HISTORICAL_WEIGHT),
-    Config("instance_norm", "instance norm",
-           "instance normalisation instead of batch normalisation in D", parts=("mnist",),
-           norm="instance"),
-    Config("spectral_norm", "spectral norm", "spectral normalisation of every layer of D",
-           spectral=True),
-    Config("ttur", "TTUR",
-           f"two time-scale update rule: D's learning rate x{TTUR_D_FACTOR:g}, G's "
-           f"x{TTUR_G_FACTOR:g}", ttur=True),
-    Config("sn_ttur", "SN + TTUR", "spectral normalisation of D and TTUR together",
-           spectral=True, ttur=True),
+from gancourse.ablation_settings import (  # noqa: F401  (names of this module's interface)
+    CONFIG_NAMES,
+    CONFIGS,
+    DEFAULT_OUT,
+    EVAL_SEED,
+    GRID_BETA_1,
+    GRID_FEATURE_LAYER,
+    GRID_HIDDEN,
+    GRID_LATENT_DIM,
+    GRID_LR,
+    GRID_MIN_SHARE,
+    GRID_WITHIN,
+    HIGHER_IS_BETTER,
+    HISTORICAL_WEIGHT,
+    METRICS,
+    MINIBATCH_DIM,
+    MINIBATCH_KERNELS,
+    MNIST_FEATURE_LAYER,
+    MNIST_LATENT_DIM,
+    PARTS,
+    REPO,
+    SCRIPT_COMMAND,
+    SMOOTH_REAL_LABEL,
+    TTUR_D_FACTOR,
+    TTUR_G_FACTOR,
+    Budget,
+    Config,
+    budget,
+    check_part,
+    configs_for,
+    get_config,
+    hyperparameters,
 )
-CONFIG_NAMES = tuple(c.name for c in CONFIGS)
-
-
-def get_config(name: str) -> Config:
-    """The configuration called ``name`` (one of :data:`CONFIG_NAMES`)."""
-    for config in CONFIGS:
-        if config.name == name:
-            return config
-    raise ValueError(f"unknown configuration {name!r}; choose from {', '.join(CONFIG_NAMES)}")
-
-
-def configs_for(part: str) -> tuple[Config, ...]:
-    """The configurations that run in ``part``, in table order."""
-    _check_part(part)
-    return tuple(c for c in CONFIGS if part in c.parts)
-
-
-def _check_part(part: str) -> str:
-    if part not in PARTS:
-        raise ValueError(f"part must be one of {PARTS}, got {part!r}")
-    return part
-
-
-# --------------------------------------------------------------------------------------------
-# budgets
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Budget:
-    """How long and on what every configuration of one part trains, in one profile."""
-
-    part: str
-    profile: str
-    steps: int  #: generator updates per run
-    batch_size: int
-    seeds: tuple[int, ...]  #: one run per configuration and seed
-    train_samples: int  #: grid: points drawn from the mixture; MNIST: training digits
-    eval_samples: int  #: generated samples that are evaluated
-    log_blocks: int  #: losses are recorded as means over this many blocks of steps
-
-    def record(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["seeds"] = list(self.seeds)
-        return d
-
-
-# Steps and seeds per (part, profile).  Laptop: measured on the shared 2-core Xeon this course
-# is developed on, so that the grid part takes about 10 minutes and the MNIST part about 35.
-_STEPS_AND_SEEDS = {
-    ("grid", "ci"): (60, (0,)),
-    ("grid", "laptop"): (4000, (0, 1, 2)),
-    ("grid", "gpu"): (10_000, (0, 1, 2, 3, 4)),
-    ("mnist", "ci"): (6, (0,)),
-    ("mnist", "laptop"): (500, (0, 1)),
-    ("mnist", "gpu"): (5000, (0, 1, 2)),
-}
-
-
-def budget(part: str, profile: Profile | str | None = None) -> Budget:
-    """The budget of ``part`` in ``profile`` (default: the active profile).
-
-    Data sizes come from the profile (grid: ``toy_samples`` points, batches of ``batch_size``
-    (minibatch discrimination compares all pairs of a batch: its cost grows with the batch's
-    square), 2.5 x ``eval_samples`` generated points, 2,500 in the laptop profile as in VEEGAN;
-    MNIST:
-    ``mnist_train`` digits, the DCGAN recipe's batch, ``eval_samples`` digits against as many
-    test digits), steps and seeds from the table above.
-    """
-    _check_part(part)
-    if not isinstance(profile, Profile):
-        profile = get_profile(profile)
-    steps, seeds = _STEPS_AND_SEEDS[(part, profile.name)]
-    blocks = min(10, steps)
-    if steps % blocks:
-        raise ValueError(f"{steps} steps do not split into {blocks} logged blocks")
-    if part == "grid":
-        return Budget(part, profile.name, steps, profile.batch_size, seeds,
-                      profile.toy_samples, int(2.5 * profile.eval_samples), blocks)
-    from gancourse.train import recipe
-
-    rec = recipe("dcgan", profile)
-    eval_samples = min(profile.eval_samples, profile.mnist_test)
-    return Budget(part, profile.name, steps, rec.batch_size, seeds, profile.mnist_train,
-                  eval_samples, blocks)
-
-
-def hyperparameters(part: str, profile: Profile | str | None = None) -> dict:
-    """The baseline's fixed settings of ``part`` (learning rates, architecture, tricks'
-    settings), recorded in the results file."""
-    _check_part(part)
-    if not isinstance(profile, Profile):
-        profile = get_profile(profile)
-    tricks = {"smooth_real_label": SMOOTH_REAL_LABEL, "minibatch_kernels": MINIBATCH_KERNELS,
-              "minibatch_dim": MINIBATCH_DIM, "historical_weight": HISTORICAL_WEIGHT,
-              "ttur_d_factor": TTUR_D_FACTOR, "ttur_g_factor": TTUR_G_FACTOR}
-    if part == "grid":
-        return {"latent_dim": GRID_LATENT_DIM, "hidden": list(GRID_HIDDEN), "d_lr": GRID_LR,
-                "g_lr": GRID_LR, "beta_1": GRID_BETA_1, "feature_layer": GRID_FEATURE_LAYER,
-                "mixture": "gancourse.data.grid_of_gaussians()", "within": GRID_WITHIN,
-                "min_share": GRID_MIN_SHARE, "eval_seed": EVAL_SEED, **tricks}
-    from gancourse.train import recipe
-
-    rec = recipe("dcgan", profile)
-    return {"latent_dim": MNIST_LATENT_DIM, "base": rec.base, "d_lr": rec.d_lr,
-            "g_lr": rec.g_lr, "beta_1": rec.beta_1, "real_label": rec.real_label,
-            "d_steps": rec.d_steps, "g_loss_kind": rec.g_loss_kind,
-            "recipe": f"gancourse.train.recipe('dcgan', {profile.name!r}) with steps="
-                      f"{budget(part, profile).steps}",
-            "feature_layer": MNIST_FEATURE_LAYER, "eval_seed": EVAL_SEED, **tricks}
+from gancourse.profiles import PROFILES, Profile, get_profile
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,22 +102,22 @@ def hyperparameters(part: str, profile: Profile | str | None = None) -> dict:
 # --------------------------------------------------------------------------------------------
 def build_networks(part: str, config: Config, profile: Profile | str | None = None):
     """(generator, discriminator) of ``config`` in ``part`` (fresh weights: seed first)."""
-    from gancourse import gan as G
-    from gancourse import stabilize as S
+    from gancourse.nets.dcgan import build_dcgan_critic, build_dcgan_generator
+    from gancourse.nets.mlp import build_mlp_critic, build_mlp_generator
 
-    _check_part(part)
+    check_part(part)
     if part not in config.parts:
         raise ValueError(f"configuration {config.name!r} does not run in the {part!r} part")
     kernels = MINIBATCH_KERNELS if config.minibatch else 0
     if part == "grid":
-        generator = G.build_mlp_generator(GRID_LATENT_DIM, 2, GRID_HIDDEN)
-        discriminator = S.build_mlp_critic(2, GRID_HIDDEN, minibatch_kernels=kernels,
-                                           minibatch_dim=MINIBATCH_DIM, spectral=config.spectral)
+        generator = build_mlp_generator(GRID_LATENT_DIM, 2, GRID_HIDDEN)
+        discriminator = build_mlp_critic(2, GRID_HIDDEN, minibatch_kernels=kernels,
+                                     minibatch_dim=MINIBATCH_DIM, spectral=config.spectral)
         return generator, discriminator
     base = hyperparameters(part, profile)["base"]
-    generator = G.build_dcgan_generator(MNIST_LATENT_DIM, base)
-    discriminator = S.build_dcgan_critic(base, norm=config.norm, spectral=config.spectral,
-                                         minibatch_kernels=kernels, minibatch_dim=MINIBATCH_DIM)
+    generator = build_dcgan_generator(MNIST_LATENT_DIM, base)
+    discriminator = build_dcgan_critic(base, norm=config.norm, spectral=config.spectral,
+                                       minibatch_kernels=kernels, minibatch_dim=MINIBATCH_DIM)
     return generator, discriminator
 
 
@@ -304,9 +136,9 @@ def build_gan(part: str, config: Config, seed: int, profile: Profile | str | Non
     ``config`` in ``part``.  Returns the compiled GAN (untrained)."""
     import keras
 
-    from gancourse import gan as G
+    from gancourse.models.gan import GAN
     from gancourse.seeding import seed_everything
-    from gancourse.stabilize import ttur_optimizers
+    from gancourse.terms import ttur_optimizers
 
     hp = hyperparameters(part, profile)
     seed_everything(seed)
@@ -317,7 +149,7 @@ def build_gan(part: str, config: Config, seed: int, profile: Profile | str | Non
     else:
         d_opt = keras.optimizers.Adam(d_lr, beta_1=hp["beta_1"])
         g_opt = keras.optimizers.Adam(g_lr, beta_1=hp["beta_1"])
-    gan = G.GAN(generator, discriminator, seed=seed)
+    gan = GAN(generator, discriminator, seed=seed)
     gan.compile(d_optimizer=d_opt, g_optimizer=g_opt, real_label=config.real_label,
                 feature_matching=hp["feature_layer"] if config.feature_matching else None,
                 historical_weight=config.historical_weight)
@@ -334,7 +166,7 @@ class PartData:
     def __init__(self, part: str, b: Budget):
         from gancourse import data
 
-        self.part, self.budget = _check_part(part), b
+        self.part, self.budget = check_part(part), b
         if part == "grid":
             self.mixture = data.grid_of_gaussians()
             self.min_count = max(1, math.ceil(GRID_MIN_SHARE * b.eval_samples
@@ -361,13 +193,13 @@ class PartData:
         """The part's metrics of ``generator`` on ``eval_samples`` samples of noise seed
         :data:`EVAL_SEED`; ``{"diverged": True}`` with None metrics when the samples are not
         finite."""
-        from gancourse import gan as G
+        from gancourse.evaluation import evaluate_generator, generate
 
         n = self.budget.eval_samples
         if self.part == "grid":
             from gancourse.metrics import mode_coverage
 
-            samples = G.generate(generator, n, seed=EVAL_SEED)
+            samples = generate(generator, n, seed=EVAL_SEED)
             if not np.all(np.isfinite(samples)):
                 return {"modes_covered": None, "high_quality_fraction": None,
                         "counts": None, "diverged": True}
@@ -376,11 +208,11 @@ class PartData:
             return {"modes_covered": cov["modes_covered"],
                     "high_quality_fraction": cov["high_quality_fraction"],
                     "counts": cov["counts"].tolist(), "diverged": False}
-        images = G.generate(generator, n, seed=EVAL_SEED)
+        images = generate(generator, n, seed=EVAL_SEED)
         if not np.all(np.isfinite(images)):
             return {"fid": None, "precision": None, "recall": None, "diverged": True}
-        res = G.evaluate_generator(generator, n, None, seed=EVAL_SEED, feature_net=self.net,
-                                   real_features=self.real_features)
+        res = evaluate_generator(generator, n, None, seed=EVAL_SEED, feature_net=self.net,
+                                 real_features=self.real_features)
         return {"fid": res["fid"], "precision": res["precision"], "recall": res["recall"],
                 "diverged": False}
 
@@ -487,7 +319,7 @@ def _load_average() -> float | None:
 
 def results_path(part: str, out: str | os.PathLike | None = None) -> Path:
     """Where the results of ``part`` go: ``<out>/ablation_<part>.json``."""
-    return (Path(out) if out is not None else DEFAULT_OUT) / f"ablation_{_check_part(part)}.json"
+    return (Path(out) if out is not None else DEFAULT_OUT) / f"ablation_{check_part(part)}.json"
 
 
 def load_results(part: str, out: str | os.PathLike | None = None) -> dict:
@@ -501,20 +333,19 @@ def load_results(part: str, out: str | os.PathLike | None = None) -> dict:
 
 def _provenance(command: str, t_start: float, load_start: float | None, git_state: dict,
                 script_sha256: str) -> dict:
-    from gancourse.provenance import environment
-    from gancourse.train import _hardware
+    from gancourse.provenance import environment, hardware
 
     return {
         "command": command,
         "script": "gancourse/ablation.py",
         "script_sha256": script_sha256,
         "python_executable": sys.executable,
-        "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "wall_time_s": round(time.perf_counter() - t_start, 1),
         "load_average_1min": {"start": load_start, "end": _load_average()},
         "git": git_state,
         "environment": environment(),
-        "hardware": _hardware(),
+        "hardware": hardware(),
     }
 
 
@@ -535,8 +366,7 @@ def run_part(part: str, profile: Profile | str | None = None, *,
         command: the command line, for the provenance.
         quiet: print nothing.
     """
-    from gancourse.provenance import file_sha256
-    from gancourse.train import _git_record
+    from gancourse.provenance import file_sha256, git_record
 
     t_start, load_start = time.perf_counter(), _load_average()
     script_sha256 = file_sha256(Path(__file__).resolve())  # the code that runs, not a later edit
@@ -563,7 +393,7 @@ def run_part(part: str, profile: Profile | str | None = None, *,
     if write and path.exists() and not force:
         raise FileExistsError(f"{path} exists; pass --force (force=True) to overwrite it, or "
                               "choose another --out")
-    git_state = _git_record()
+    git_state = git_record()
     data = PartData(part, b)
     runs = []
     for config in chosen:

@@ -399,7 +399,8 @@ def ring_of_gaussians(modes: int = 8, radius: float = 2.0, std: float = 0.02) ->
 
 
 def grid_of_gaussians(side: int = 5, spacing: float = 2.0, std: float = 0.05) -> GaussianMixture2D:
-    """``side`` x ``side`` Gaussians on a square grid centred at 0 (the 5x5, spacing 2, std 0.05 benchmark)."""
+    """``side`` x ``side`` Gaussians on a square grid centred at 0 (the 5x5, spacing 2, std 0.05
+    benchmark)."""
     if isinstance(side, bool) or not isinstance(side, (int, np.integer)) or side < 1:
         raise ValueError(f"side must be an int >= 1, got {side!r}")
     ticks = spacing * (np.arange(side) - (side - 1) / 2)

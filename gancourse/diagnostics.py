@@ -32,9 +32,19 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gancourse import gan
+from gancourse.batchnorm import (
+    KeepState,
+    activation_statistics,
+    batchnorm_reference,
+    scores_in_batches,
+)
+from gancourse.checks import finite_floats, positive_float, positive_int
 from gancourse.data import GaussianMixture2D
-from gancourse.metrics import _positive_float, _positive_int, mode_coverage
+from gancourse.losses.adversarial import GENERATOR_LOSSES, generator_loss
+from gancourse.metrics import mode_coverage
+from gancourse.models.gan import GAN
+from gancourse.nets.mlp import build_mlp_discriminator, build_mlp_generator
+from gancourse.noise import sample_noise
 
 __all__ = [
     "logit_gradient", "generator_gradient_norms", "discriminator_accuracy",
@@ -43,41 +53,10 @@ __all__ = [
 ]
 
 
-class _KeepState:
-    """Context manager: restore the non-trainable variables of some models on exit.
-
-    A forward pass with ``training=True`` updates batch-norm moving averages; a *measurement*
-    must not change the model it measures.
-    """
-
-    def __init__(self, *models: keras.Model):
-        self.variables = [v for m in models for v in m.non_trainable_variables]
-
-    def __enter__(self) -> "_KeepState":
-        self.saved = [v.numpy() for v in self.variables]
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for v, value in zip(self.variables, self.saved):
-            v.assign(value)
-
-
 def _check_kind(kind: str) -> str:
-    if kind not in gan.GENERATOR_LOSSES:
-        raise ValueError(f"kind must be one of {gan.GENERATOR_LOSSES}, got {kind!r}")
+    if kind not in GENERATOR_LOSSES:
+        raise ValueError(f"kind must be one of {GENERATOR_LOSSES}, got {kind!r}")
     return kind
-
-
-def _finite_floats(x: Any, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of numbers ({exc})") from None
-    if arr.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} holds NaN or infinite values")
-    return arr
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,7 +82,7 @@ def logit_gradient(logits: Any, kind: str = "non_saturating") -> np.ndarray:
         ``float64`` array of the same shape, in (-1, 0).
     """
     kind = _check_kind(kind)
-    l = _finite_floats(logits, "logits")
+    l = finite_floats(logits, "logits")
     d = 0.5 * (1.0 + np.tanh(0.5 * l))  # sigmoid without overflow warnings
     return -d if kind == "minimax" else d - 1.0
 
@@ -113,7 +92,7 @@ def generator_gradient_norms(generator: keras.Model, discriminator: keras.Model,
     """The norm of the generator's gradient through D under both generator losses, on one batch.
 
     Computes ``||grad_theta L_G||`` (the global norm over all of G's trainable variables, as
-    ``tf.linalg.global_norm``) for ``L_G`` = :func:`gancourse.gan.generator_loss` of kind
+    ``tf.linalg.global_norm``) for ``L_G`` = :func:`gancourse.generator_loss` of kind
     ``"minimax"`` and ``"non_saturating"``, from a single forward pass.  Nothing is updated.
 
     Args:
@@ -133,9 +112,9 @@ def generator_gradient_norms(generator: keras.Model, discriminator: keras.Model,
     variables = generator.trainable_variables
     if not variables:
         raise ValueError(f"generator {generator.name!r} has no trainable variables")
-    with _KeepState(generator, discriminator), tf.GradientTape(persistent=True) as tape:
+    with KeepState(generator, discriminator), tf.GradientTape(persistent=True) as tape:
         logits = discriminator(generator(z, training=training), training=training)
-        losses = {kind: gan.generator_loss(logits, kind) for kind in gan.GENERATOR_LOSSES}
+        losses = {kind: generator_loss(logits, kind) for kind in GENERATOR_LOSSES}
     out = {kind: float(tf.linalg.global_norm(tape.gradient(loss, variables)))
            for kind, loss in losses.items()}
     del tape
@@ -159,7 +138,7 @@ def discriminator_accuracy(discriminator: keras.Model, real: Any, fake: Any, *,
         ``{"real": fraction of reals with logit > 0, "fake": fraction of fakes with logit < 0,
         "balanced": their mean, "d_real": mean D(x), "d_fake": mean D(G(z))}``, all in [0, 1].
     """
-    with _KeepState(discriminator):
+    with KeepState(discriminator):
         real_logits = np.asarray(discriminator(tf.convert_to_tensor(real, tf.float32),
                                                training=training), np.float64).ravel()
         fake_logits = np.asarray(discriminator(tf.convert_to_tensor(fake, tf.float32),
@@ -194,8 +173,8 @@ class Trainer:
         batch_size: examples per update, at most N.
     """
 
-    def __init__(self, model: gan.GAN, real: Any, batch_size: int):
-        if not isinstance(model, gan.GAN):
+    def __init__(self, model: GAN, real: Any, batch_size: int):
+        if not isinstance(model, GAN):
             raise TypeError(f"model must be a gancourse.gan.GAN, got {type(model).__name__}")
         if model.d_optimizer is None:
             raise RuntimeError("compile() the GAN before training it")
@@ -204,7 +183,7 @@ class Trainer:
         if self.real.shape.rank < 2 or self.real.shape[0] == 0:
             raise ValueError(f"real must be a non-empty batch of examples (N, ...), got shape "
                              f"{tuple(self.real.shape)}")
-        self.batch_size = _positive_int(batch_size, "batch_size")
+        self.batch_size = positive_int(batch_size, "batch_size")
         if self.batch_size > self.real.shape[0]:
             raise ValueError(f"batch_size={batch_size} is larger than the {self.real.shape[0]} "
                              "real examples")
@@ -236,7 +215,7 @@ class Trainer:
             Means over the block of ``d_loss``, ``d_real``, ``d_fake`` (over D updates) and
             ``g_loss`` (over G updates); NaN for a player that was not updated.
         """
-        steps = _positive_int(steps, "steps")
+        steps = positive_int(steps, "steps")
         d_steps = self.model.d_steps if d_steps is None else d_steps
         for name, value in (("d_steps", d_steps), ("g_steps", g_steps)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -261,8 +240,8 @@ class ToyRun:
         config: the arguments of the run; seconds: training wall time.
     """
 
-    def __init__(self, model: gan.GAN, trainer: Trainer, noise: tf.Tensor,
-                 probes: Mapping[str, Callable[[gan.GAN], Any]], config: dict[str, Any]):
+    def __init__(self, model: GAN, trainer: Trainer, noise: tf.Tensor,
+                 probes: Mapping[str, Callable[[GAN], Any]], config: dict[str, Any]):
         self.model, self.trainer, self.noise, self.config = model, trainer, noise, config
         self.generator, self.discriminator = model.generator, model.discriminator
         self.samples: dict[int, np.ndarray] = {}
@@ -317,11 +296,11 @@ def train_toy_gan(mixture: GaussianMixture2D, *, steps: int, record_every: int,
                   latent_dim: int = 8, hidden: Sequence[int] = (128, 128), beta_1: float = 0.5,
                   n_data: int = 10_000, n_snapshot: int = 1_000, seed: int = 0,
                   build_generator: Callable[[], keras.Model] | None = None,
-                  probes: Mapping[str, Callable[[gan.GAN], Any]] | None = None) -> ToyRun:
+                  probes: Mapping[str, Callable[[GAN], Any]] | None = None) -> ToyRun:
     """Train a GAN on a 2-D mixture, with a snapshot every ``record_every`` generator updates.
 
-    The networks are :func:`gancourse.gan.build_mlp_generator` (or ``build_generator()``) and
-    :func:`gancourse.gan.build_mlp_discriminator` with ``hidden`` units per layer, wrapped in a
+    The networks are :func:`gancourse.build_mlp_generator` (or ``build_generator()``) and
+    :func:`gancourse.build_mlp_discriminator` with ``hidden`` units per layer, wrapped in a
     :class:`gancourse.gan.GAN` and trained by a :class:`Trainer` with Adam (``beta_1``) on
     ``n_data`` points drawn once from ``mixture``.  Weights, data and noise are functions of
     ``seed``: the same arguments give the same run (up to float round-off across machines).
@@ -345,14 +324,14 @@ def train_toy_gan(mixture: GaussianMixture2D, *, steps: int, record_every: int,
     """
     if not isinstance(mixture, GaussianMixture2D):
         raise TypeError(f"mixture must be a GaussianMixture2D, got {type(mixture).__name__}")
-    steps = _positive_int(steps, "steps")
-    record_every = _positive_int(record_every, "record_every")
+    steps = positive_int(steps, "steps")
+    record_every = positive_int(record_every, "record_every")
     if steps % record_every:
         raise ValueError(f"steps ({steps}) must be a multiple of record_every ({record_every})")
-    d_lr = _positive_float(lr if d_lr is None else d_lr, "d_lr")
-    g_lr = _positive_float(lr if g_lr is None else g_lr, "g_lr")
+    d_lr = positive_float(lr if d_lr is None else d_lr, "d_lr")
+    g_lr = positive_float(lr if g_lr is None else g_lr, "g_lr")
     _check_kind(g_loss_kind)
-    latent_dim = _positive_int(latent_dim, "latent_dim")
+    latent_dim = positive_int(latent_dim, "latent_dim")
     config = dict(mixture=mixture.name, steps=steps, d_lr=d_lr, g_lr=g_lr, d_steps=d_steps,
                   g_loss_kind=g_loss_kind, batch_size=batch_size, latent_dim=latent_dim,
                   seed=seed)
@@ -360,20 +339,20 @@ def train_toy_gan(mixture: GaussianMixture2D, *, steps: int, record_every: int,
 
     seed_everything(seed)
     if build_generator is None:
-        generator = gan.build_mlp_generator(latent_dim, 2, hidden)
+        generator = build_mlp_generator(latent_dim, 2, hidden)
     else:
         generator = build_generator()
         if tuple(generator.output_shape) != (None, 2) or generator.input_shape[-1] != latent_dim:
             raise ValueError(f"build_generator() must give a model (N, {latent_dim}) -> (N, 2), "
                              f"got {generator.input_shape} -> {generator.output_shape}")
-    discriminator = gan.build_mlp_discriminator(2, hidden)
-    model = gan.GAN(generator, discriminator, latent_dim, seed=seed)
+    discriminator = build_mlp_discriminator(2, hidden)
+    model = GAN(generator, discriminator, latent_dim, seed=seed)
     model.compile(d_optimizer=keras.optimizers.Adam(d_lr, beta_1=beta_1),
                   g_optimizer=keras.optimizers.Adam(g_lr, beta_1=beta_1),
                   g_loss_kind=g_loss_kind, d_steps=d_steps)
-    real = mixture.sample(_positive_int(n_data, "n_data"), seed=seed)
+    real = mixture.sample(positive_int(n_data, "n_data"), seed=seed)
     trainer = Trainer(model, real, batch_size)
-    noise = gan.sample_noise(_positive_int(n_snapshot, "n_snapshot"), latent_dim, seed=seed + 1)
+    noise = sample_noise(positive_int(n_snapshot, "n_snapshot"), latent_dim, seed=seed + 1)
     run = ToyRun(model, trainer, noise, probes or {}, config)
     run.record()
     start = time.perf_counter()
@@ -491,109 +470,3 @@ def pivot(rows: Sequence[Mapping[str, Any]], row: str, col: str,
     if len(seen) != table.size:
         raise ValueError(f"the rows do not fill the {table.shape} table of {row} x {col}")
     return row_values, col_values, table
-
-
-# --------------------------------------------------------------------------------------------
-# batch normalisation
-# --------------------------------------------------------------------------------------------
-def batchnorm_reference(x: Any, gamma: Any = None, beta: Any = None, *,
-                        epsilon: float = 1e-3) -> np.ndarray:
-    """What a batch-norm layer computes in training mode, in NumPy (``float64``).
-
-    For every feature (the last axis) the statistics are taken over **all other axes** (the
-    batch, and for images also height and width):
-
-    ``x_hat = (x - mean) / sqrt(var + epsilon)`` with the *biased* variance (divide by the
-    count, not count - 1), then ``y = gamma * x_hat + beta``.  Without ``gamma`` and ``beta``
-    the result is ``x_hat``: zero mean and (up to ``epsilon``) unit variance per feature.
-
-    Args:
-        x: (N, ..., C) with at least two examples' worth of values per feature.
-        gamma, beta: (C,) scale and shift, or None (1 and 0).
-        epsilon: Keras' default for ``BatchNormalization`` is 1e-3.
-
-    Returns:
-        An array like ``x``.
-    """
-    x = _finite_floats(x, "x")
-    if x.ndim < 2 or x.shape[0] < 2:
-        raise ValueError(f"x must have shape (N, ..., C) with N >= 2, got {x.shape}")
-    epsilon = _positive_float(epsilon, "epsilon")
-    axes = tuple(range(x.ndim - 1))
-    mean = x.mean(axis=axes)
-    var = ((x - mean) ** 2).mean(axis=axes)
-    y = (x - mean) / np.sqrt(var + epsilon)
-    channels = x.shape[-1]
-    for name, v in (("gamma", gamma), ("beta", beta)):
-        if v is not None and np.shape(v) != (channels,):
-            raise ValueError(f"{name} must have shape ({channels},), got {np.shape(v)}")
-    if gamma is not None:
-        y = y * _finite_floats(gamma, "gamma")
-    if beta is not None:
-        y = y + _finite_floats(beta, "beta")
-    return y
-
-
-def activation_statistics(model: keras.Model, layer_names: Sequence[str], inputs: Any, *,
-                          training: bool = True) -> dict[str, dict[str, np.ndarray]]:
-    """Per-feature mean and standard deviation of some layers' outputs over one batch.
-
-    Args:
-        model: a functional or built ``Sequential`` Keras model.
-        layer_names: names of layers of ``model``.
-        inputs: one batch for ``model``.
-        training: mode of the forward pass (batch norm with batch statistics when True; the
-            moving averages are left as they were).
-
-    Returns:
-        name -> ``{"mean": (C,), "std": (C,)}``, statistics over all axes but the last.
-    """
-    if isinstance(layer_names, str) or not layer_names:
-        raise ValueError("layer_names must be a non-empty list of layer names")
-    known = {layer.name for layer in model.layers}
-    missing = [n for n in layer_names if n not in known]
-    if missing:
-        raise ValueError(f"model {model.name!r} has no layer(s) {missing}; it has {sorted(known)}")
-    probe = keras.Model(model.inputs, [model.get_layer(n).output for n in layer_names])
-    with _KeepState(model):
-        outputs = probe(tf.convert_to_tensor(inputs, tf.float32), training=training)
-    if len(layer_names) == 1:
-        outputs = [outputs] if not isinstance(outputs, (list, tuple)) else outputs
-    stats = {}
-    for name, out in zip(layer_names, outputs):
-        a = np.asarray(out, np.float64)
-        axes = tuple(range(a.ndim - 1))
-        stats[name] = {"mean": a.mean(axis=axes), "std": a.std(axis=axes)}
-    return stats
-
-
-def scores_in_batches(discriminator: keras.Model, example: Any, contexts: Sequence[Any], *,
-                      training: bool = True) -> np.ndarray:
-    """D's logit for one ``example`` placed inside each of several batches.
-
-    Batch ``j`` is ``example`` followed by ``contexts[j]``.  A network without batch-dependent
-    layers (or any network with ``training=False``) gives the same logit in every batch; with
-    batch norm in training mode the logit depends on the rest of the batch.
-
-    Args:
-        discriminator: examples -> logits (N, 1).
-        example: one example, shaped like a single input (no batch axis).
-        contexts: batches (M_j, ...) of other examples, M_j >= 1.
-        training: mode of D.  D's moving averages are left as they were.
-
-    Returns:
-        ``float64`` (len(contexts),): the example's logit in each batch.
-    """
-    x = tf.convert_to_tensor(example, tf.float32)[None]
-    if not len(contexts):
-        raise ValueError("contexts must hold at least one batch")
-    batches = []
-    for j, ctx in enumerate(contexts):
-        c = tf.convert_to_tensor(ctx, tf.float32)
-        if c.shape[1:] != x.shape[1:] or c.shape[0] == 0:
-            raise ValueError(f"contexts[{j}] must have shape (M, *{tuple(x.shape[1:])}) with "
-                             f"M >= 1, got {tuple(c.shape)}")
-        batches.append(tf.concat([x, c], axis=0))
-    with _KeepState(discriminator):  # every batch sees the same moving averages
-        return np.array([float(np.asarray(discriminator(b, training=training), np.float64)
-                               .ravel()[0]) for b in batches])

@@ -39,12 +39,20 @@ import os
 import shlex
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gancourse.data import IMAGE_SIZE, NUM_CLASSES, check_images, load_mnist, mnist_source, scale_images
+from gancourse.data import (
+    IMAGE_SIZE,
+    NUM_CLASSES,
+    check_images,
+    load_mnist,
+    mnist_source,
+    scale_images,
+)
 from gancourse.provenance import environment, file_sha256, git
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -356,7 +364,6 @@ def train(
     seed_everything(seed, deterministic_ops=deterministic_ops)
 
     import keras
-    import tensorflow as tf
     from keras import layers
 
     from gancourse.data import make_dataset, prepare_mnist
@@ -418,7 +425,7 @@ def train(
                        "(Dense 128 + batch norm + ReLU) feeds FID/KID/precision-recall, the logits feed the "
                        "classifier (Inception) score",
         "command": command,
-        "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "weights_file": weights_path.name,
         "weights_sha256": file_sha256(weights_path),
         "weights_bytes": weights_path.stat().st_size,

@@ -61,6 +61,9 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import ArrayLike
 
+from gancourse.checks import as_array, check_finite, check_numeric, positive_float, positive_int
+from gancourse.modes import mode_coverage
+
 __all__ = ["frechet_distance", "feature_statistics", "fid_from_features", "fid",
            "classifier_score", "kid", "precision_recall", "mode_coverage"]
 
@@ -72,35 +75,17 @@ _CHUNK_ELEMENTS = 1 << 22
 # --------------------------------------------------------------------------------------------
 # validation helpers
 # --------------------------------------------------------------------------------------------
-def _as_array(x: Any) -> np.ndarray:
-    if hasattr(x, "numpy") and callable(x.numpy):  # tf.Tensor and friends
-        x = x.numpy()
-    return np.asarray(x)
-
-
-def _check_numeric(arr: np.ndarray, name: str) -> None:
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer)
-                                 or np.issubdtype(arr.dtype, np.floating)):
-        raise TypeError(f"{name} must be a numeric (integer or float) array, got dtype {arr.dtype}")
-
-
-def _check_finite(arr: np.ndarray, name: str) -> None:
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        raise ValueError(f"{name} contains {int(bad.sum())} NaN or infinite value(s)")
-
-
 def _check_features(x: Any, name: str, *, min_samples: int = 1) -> np.ndarray:
     """Validate an (N, D) feature array and return it as float64."""
-    arr = _as_array(x)
-    _check_numeric(arr, name)
+    arr = as_array(x)
+    check_numeric(arr, name)
     if arr.ndim != 2 or arr.shape[1] == 0:
         hint = " (one row per example; reshape a single vector with x[None, :])" if arr.ndim == 1 else ""
         raise ValueError(f"{name} must be a 2-D array (N, D) of features, got shape {arr.shape}{hint}")
     if arr.shape[0] < min_samples:
         raise ValueError(f"{name} has {arr.shape[0]} sample(s); at least {min_samples} are needed")
     arr = arr.astype(np.float64, copy=False)
-    _check_finite(arr, name)
+    check_finite(arr, name)
     return arr
 
 
@@ -113,26 +98,13 @@ def _check_pair(real: Any, fake: Any, *, min_samples: int = 1) -> tuple[np.ndarr
     return r, f
 
 
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
-
-
-def _positive_float(value: Any, name: str) -> float:
-    if (isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating))
-            or not np.isfinite(value) or value <= 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
 # --------------------------------------------------------------------------------------------
 # Frechet distance / FID
 # --------------------------------------------------------------------------------------------
 def _check_gaussian(mu: Any, sigma: Any, suffix: str) -> tuple[np.ndarray, np.ndarray]:
-    m, s = _as_array(mu), _as_array(sigma)
-    _check_numeric(m, f"mu{suffix}")
-    _check_numeric(s, f"sigma{suffix}")
+    m, s = as_array(mu), as_array(sigma)
+    check_numeric(m, f"mu{suffix}")
+    check_numeric(s, f"sigma{suffix}")
     if m.ndim != 1 or m.size == 0:
         raise ValueError(f"mu{suffix} must be a non-empty 1-D mean vector (D,), got shape {m.shape}")
     d = m.shape[0]
@@ -140,8 +112,8 @@ def _check_gaussian(mu: Any, sigma: Any, suffix: str) -> tuple[np.ndarray, np.nd
         raise ValueError(f"sigma{suffix} must be a (D, D) covariance matching mu{suffix} (D={d}), "
                          f"got shape {s.shape}")
     m, s = m.astype(np.float64), s.astype(np.float64)
-    _check_finite(m, f"mu{suffix}")
-    _check_finite(s, f"sigma{suffix}")
+    check_finite(m, f"mu{suffix}")
+    check_finite(s, f"sigma{suffix}")
     scale = max(float(np.abs(s).max()), np.finfo(np.float64).tiny)
     asym = float(np.abs(s - s.T).max())
     if asym > 1e-6 * scale:
@@ -199,7 +171,7 @@ def frechet_distance(mu1: ArrayLike, sigma1: ArrayLike, mu2: ArrayLike, sigma2: 
     if mu1.shape != mu2.shape:
         raise ValueError(f"the two Gaussians must have the same dimension, got mu1 {mu1.shape} "
                          f"and mu2 {mu2.shape}")
-    eps = _positive_float(eps, "eps")
+    eps = positive_float(eps, "eps")
 
     covmean, singular = _sqrtm(sigma1 @ sigma2)
     finite = bool(np.isfinite(covmean).all())
@@ -272,14 +244,14 @@ def fid_from_features(real_features: ArrayLike, fake_features: ArrayLike) -> flo
 
 
 def _batched_features(feature_net: Any, images: Any, batch_size: int, name: str) -> np.ndarray:
-    images = _as_array(images)
+    images = as_array(images)
     if images.ndim < 2 or len(images) == 0:
         raise ValueError(f"{name} must be a non-empty batch of images (N, ...), got shape "
                          f"{images.shape}")
     out = []
     for start in range(0, len(images), batch_size):
         batch = images[start:start + batch_size]
-        feats = _as_array(feature_net.features(batch))
+        feats = as_array(feature_net.features(batch))
         if feats.ndim != 2 or feats.shape[0] != len(batch):
             raise ValueError(f"feature_net.features returned shape {feats.shape} for a batch of "
                              f"{len(batch)} {name}; expected ({len(batch)}, D)")
@@ -304,7 +276,7 @@ def fid(real_images: ArrayLike, fake_images: ArrayLike, *, feature_net: Any = No
     Returns:
         :func:`fid_from_features` of the two feature sets.
     """
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = positive_int(batch_size, "batch_size")
     if feature_net is None:
         from gancourse.features import load_feature_net
 
@@ -339,13 +311,13 @@ def classifier_score(probs: ArrayLike, splits: int = 10) -> tuple[float, float]:
     Returns:
         ``(mean, std)`` of the per-slice scores (std with ``ddof=0``, as in the reference code).
     """
-    p = _as_array(probs)
-    _check_numeric(p, "probs")
+    p = as_array(probs)
+    check_numeric(p, "probs")
     if p.ndim != 2 or p.size == 0:
         raise ValueError(f"probs must be a non-empty 2-D array (N, K) of class probabilities, "
                          f"got shape {p.shape}")
     p = p.astype(np.float64)
-    _check_finite(p, "probs")
+    check_finite(p, "probs")
     if (p < 0).any():
         raise ValueError(f"probs has negative entries (min {p.min():.3g}); pass probabilities "
                          "(e.g. a softmax), not logits")
@@ -356,7 +328,7 @@ def classifier_score(probs: ArrayLike, splits: int = 10) -> tuple[float, float]:
                          "softmax probabilities, not logits or unnormalised scores")
     p = p / sums[:, None]
     n = len(p)
-    splits = _positive_int(splits, "splits")
+    splits = positive_int(splits, "splits")
     if splits > n:
         raise ValueError(f"splits={splits} is larger than the number of rows N={n}")
 
@@ -417,8 +389,8 @@ def kid(real_features: ArrayLike, fake_features: ArrayLike, *, subsets: int = 10
         ``(mean, std)`` of the per-subset MMD^2 values (std with ``ddof=0``).
     """
     real, fake = _check_pair(real_features, fake_features, min_samples=2)
-    subsets = _positive_int(subsets, "subsets")
-    m = min(_positive_int(subset_size, "subset_size"), len(real), len(fake))
+    subsets = positive_int(subsets, "subsets")
+    m = min(positive_int(subset_size, "subset_size"), len(real), len(fake))
     if m < 2:
         raise ValueError(f"subset_size must be at least 2 (the unbiased estimate divides by "
                          f"m(m-1)), got {subset_size}")
@@ -488,7 +460,7 @@ def precision_recall(real_features: ArrayLike, fake_features: ArrayLike,
     Returns:
         ``{"precision", "recall", "density", "coverage"}`` as floats.
     """
-    k = _positive_int(k, "k")
+    k = positive_int(k, "k")
     real, fake = _check_pair(real_features, fake_features)
     for name, arr in (("real_features", real), ("fake_features", fake)):
         if len(arr) <= k:
@@ -521,55 +493,4 @@ def precision_recall(real_features: ArrayLike, fake_features: ArrayLike,
         "recall": float(real_in_fake_ball.mean()),
         "density": float(density_count / (k * len(fake))),
         "coverage": float((nearest_fake <= r_real).mean()),
-    }
-
-
-# --------------------------------------------------------------------------------------------
-# 2-D toy mixtures
-# --------------------------------------------------------------------------------------------
-def mode_coverage(mixture: Any, samples: ArrayLike, *, within: float = 3.0,
-                  min_count: int = 1) -> dict[str, Any]:
-    """Modes captured and sample quality for a 2-D Gaussian mixture (ring / grid benchmarks).
-
-    The VEEGAN convention (Srivastava et al. 2017, arXiv:1705.07761, also used for the
-    unrolled-GAN ring of Metz et al. 2016): a sample is **high quality** when it lies within
-    ``within`` standard deviations (``within * mixture.std``) of its nearest mode; a mode is
-    **covered** when at least ``min_count`` high-quality samples have it as their nearest mode.
-
-    Args:
-        mixture: a :class:`gancourse.data.GaussianMixture2D` (e.g. ``ring_of_gaussians()``).
-        samples: generated points, (M, 2).
-        within: radius in units of the mixture's std (3 in VEEGAN).
-        min_count: high-quality samples a mode needs to count as covered (1 in VEEGAN; raise
-            it to ignore modes hit by a stray sample or two).
-
-    Returns:
-        A dict with ``n_modes`` (int K), ``modes_covered`` (int), ``covered`` (bool (K,)),
-        ``counts`` (int64 (K,): high-quality samples per mode) and ``high_quality_fraction``
-        (float in [0, 1]: high-quality samples / M).
-    """
-    from gancourse.data import GaussianMixture2D
-
-    if not isinstance(mixture, GaussianMixture2D):
-        raise TypeError(f"mixture must be a gancourse.data.GaussianMixture2D (e.g. "
-                        f"ring_of_gaussians()), got {type(mixture).__name__}")
-    within = _positive_float(within, "within")
-    min_count = _positive_int(min_count, "min_count")
-    pts = _as_array(samples)
-    _check_numeric(pts, "samples")
-    if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) == 0:
-        raise ValueError(f"samples must be a non-empty array of 2-D points (M, 2), got shape "
-                         f"{pts.shape}")
-    pts = pts.astype(np.float64)
-    _check_finite(pts, "samples")
-    idx, dist = mixture.nearest_mode(pts)
-    good = dist <= within * mixture.std
-    counts = np.bincount(idx[good], minlength=mixture.n_modes).astype(np.int64)
-    covered = counts >= min_count
-    return {
-        "n_modes": int(mixture.n_modes),
-        "modes_covered": int(covered.sum()),
-        "covered": covered,
-        "counts": counts,
-        "high_quality_fraction": float(good.mean()),
     }

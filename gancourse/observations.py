@@ -23,7 +23,8 @@ import base64
 import dataclasses
 import json
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

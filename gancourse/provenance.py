@@ -85,3 +85,37 @@ def reference_result(relative: str) -> Path | None:
             if (root / folder / relative).is_file():
                 return root / folder / relative
     return None
+
+
+def hardware() -> dict:
+    """:func:`environment` plus the GPUs and logical devices TensorFlow sees and matplotlib's
+    version: the hardware record of a training run."""
+    import tensorflow as tf  # only runs that train call this (the module stays light)
+
+    env = environment()
+    gpus = []
+    for gpu in tf.config.list_physical_devices("GPU"):
+        try:
+            details = tf.config.experimental.get_device_details(gpu)
+        except Exception:  # noqa: BLE001 - details are best effort
+            details = {}
+        gpus.append({"device": gpu.name, "name": details.get("device_name"),
+                     "compute_capability": details.get("compute_capability")})
+    env["gpus"] = gpus
+    env["logical_devices"] = [d.name for d in tf.config.list_logical_devices()]
+    import matplotlib
+
+    env["matplotlib"] = matplotlib.__version__
+    return env
+
+
+def git_record() -> dict:
+    """Commit and dirty state of the checkout (taken when the run starts, before it writes)."""
+    commit = (git("rev-parse", "HEAD") or "").strip() or None
+    status = git("status", "--porcelain")
+    return {
+        "commit": commit,
+        "dirty": None if status is None else bool(status.strip()),
+        "dirty_paths": None if status is None else sorted(
+            line[3:] for line in status.splitlines() if line.strip())[:100],
+    }

@@ -6,7 +6,8 @@ student nothing to copy.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from gancourse.observations import Raised, observe, outcome  # noqa: F401  (for the probes)
 

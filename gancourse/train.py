@@ -56,118 +56,25 @@ import os
 import shlex
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from gancourse.profiles import PROFILES, Profile, get_profile
+from gancourse.profiles import PROFILES, get_profile
+from gancourse.provenance import git_record, hardware
+from gancourse.recipes import LATENT_DIM, MODELS, OVERRIDES, RECIPES, Recipe, recipe  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
-MODELS = ("dcgan", "vanilla")
 GRID_SEED = 0  #: noise seed of the sample grids: the same 64 z in every run
 GRID_SIZE = 64
 EVAL_SEED = 1  #: noise seed of the generated digits that are evaluated
-LATENT_DIM = 100
 ARTIFACTS = ("generator.weights.h5", "samples.png", "losses.png", "metrics.json",
              "provenance.json")
 
 
-@dataclass(frozen=True)
-class Recipe:
-    """How one reference model is trained in one profile."""
-
-    model: str
-    steps: int  #: generator updates
-    batch_size: int  #: global batch (real examples per step)
-    d_lr: float
-    g_lr: float
-    beta_1: float  #: Adam's first-moment decay (0.5 in DCGAN)
-    real_label: float  #: 1.0, or < 1 for one-sided label smoothing
-    d_steps: int
-    g_loss_kind: str
-    base: int | None  #: DCGAN filters (None for the dense model)
-    log_every: int  #: steps per logged block (one Keras "epoch")
-
-    def builders(self) -> dict[str, str]:
-        if self.model == "dcgan":
-            return {"generator": f"gancourse.gan.build_dcgan_generator(latent_dim={LATENT_DIM}, "
-                                 f"base={self.base})",
-                    "discriminator": f"gancourse.gan.build_dcgan_discriminator(base={self.base})"}
-        return {"generator": f"gancourse.gan.build_dense_generator(latent_dim={LATENT_DIM})",
-                "discriminator": "gancourse.gan.build_dense_discriminator()"}
-
-
-# Model-specific departures from the profile's sizes: {(model, profile): {field: value}}.
-# DCGAN, laptop: the profile's 2,000 steps leave digits that are only half recognisable. FID
-# (n = 1,000, seed 0) after 500 / 1,000 / ... / 4,000 steps of 64, measured on a 2-core Xeon:
-# 41.4, 25.2, 18.7, 16.3, 15.0, 14.1, 13.4, 12.3.  3,000 steps: 180 s of training on an idle
-# 2-core Xeon (16.7 steps/s, grader/reference/dcgan-laptop/provenance.json); 7-9 steps/s, so
-# 6-7 minutes, when other jobs share the two cores.
-OVERRIDES: dict[tuple[str, str], dict] = {("dcgan", "laptop"): {"steps": 3000}}
-
-
-def recipe(model: str, profile: Profile, steps: int | None = None) -> Recipe:
-    """The training recipe of ``model`` in ``profile`` (``steps`` overrides the step count)."""
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {MODELS}, got {model!r}")
-    base = dict(model=model, steps=profile.train_steps, batch_size=profile.batch_size,
-                d_lr=2e-4, g_lr=2e-4, beta_1=0.5, d_steps=1, g_loss_kind="non_saturating",
-                log_every=profile.log_every)
-    if model == "dcgan":
-        base.update(real_label=1.0, base=64)
-    else:  # Carter's dense MNIST GAN: one-sided label smoothing of the real targets
-        base.update(real_label=0.9, base=None)
-    base.update(OVERRIDES.get((model, profile.name), {}))
-    if steps is not None:
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0:
-            raise ValueError(f"steps must be a positive int, got {steps!r}")
-        base["steps"] = steps
-    return Recipe(**base)
-
-
 def default_out(model: str, profile: str) -> Path:
     return REPO / "grader" / "reference" / f"{model}-{profile}"
-
-
-# --------------------------------------------------------------------------------------------
-# provenance helpers
-# --------------------------------------------------------------------------------------------
-def _hardware() -> dict:
-    import tensorflow as tf
-
-    from gancourse.provenance import environment
-
-    env = environment()
-    gpus = []
-    for gpu in tf.config.list_physical_devices("GPU"):
-        try:
-            details = tf.config.experimental.get_device_details(gpu)
-        except Exception:  # noqa: BLE001 - details are best effort
-            details = {}
-        gpus.append({"device": gpu.name, "name": details.get("device_name"),
-                     "compute_capability": details.get("compute_capability")})
-    env["gpus"] = gpus
-    env["logical_devices"] = [d.name for d in tf.config.list_logical_devices()]
-    import matplotlib
-
-    env["matplotlib"] = matplotlib.__version__
-    return env
-
-
-def _git_record() -> dict:
-    """Commit and dirty state of the checkout (taken when the run starts, before it writes)."""
-    from gancourse.provenance import git
-
-    commit = (git("rev-parse", "HEAD") or "").strip() or None
-    status = git("status", "--porcelain")
-    return {
-        "commit": commit,
-        "dirty": None if status is None else bool(status.strip()),
-        "dirty_paths": None if status is None else sorted(
-            line[3:] for line in status.splitlines() if line.strip())[:100],
-    }
 
 
 def _check_out_dir(out: Path, force: bool) -> None:
@@ -265,7 +172,7 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
     rec = recipe(model, profile, steps)
     out_dir = Path(out) if out is not None else default_out(model, profile.name)
     _check_out_dir(out_dir, force)
-    git_state = _git_record()
+    git_state = git_record()
 
     from gancourse.seeding import seed_everything
 
@@ -273,9 +180,12 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
     import keras
     import tensorflow as tf
 
-    from gancourse import gan as G
+    from gancourse.callbacks import SampleGrid
     from gancourse.data import load_mnist, make_dataset, mnist_source, prepare_mnist
+    from gancourse.evaluation import evaluate_generator, generate
     from gancourse.features import load_feature_net
+    from gancourse.models.gan import GAN
+    from gancourse.noise import sample_noise
     from gancourse.viz import image_grid, plot_losses
 
     has_gpu = bool(tf.config.list_physical_devices("GPU"))
@@ -312,13 +222,8 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
         if policy is not None:  # before building: layers take the policy that is global then
             keras.mixed_precision.set_global_policy(policy)
         with strategy.scope():
-            if model == "dcgan":
-                generator = G.build_dcgan_generator(LATENT_DIM, rec.base, sync_bn=replicas > 1)
-                discriminator = G.build_dcgan_discriminator(rec.base, sync_bn=replicas > 1)
-            else:
-                generator = G.build_dense_generator(LATENT_DIM, sync_bn=replicas > 1)
-                discriminator = G.build_dense_discriminator()
-            gan = G.GAN(generator, discriminator, LATENT_DIM, seed=seed)
+            generator, discriminator = RECIPES[model].build(rec, sync_bn=replicas > 1)
+            gan = GAN(generator, discriminator, LATENT_DIM, seed=seed)
             gan.compile(
                 d_optimizer=keras.optimizers.Adam(rec.d_lr, beta_1=rec.beta_1),
                 g_optimizer=keras.optimizers.Adam(rec.g_lr, beta_1=rec.beta_1),
@@ -326,10 +231,10 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
                 jit_compile=bool(xla))
 
         out_dir.mkdir(parents=True, exist_ok=True)
-        grid_noise = G.sample_noise(GRID_SIZE, LATENT_DIM, seed=GRID_SEED)
+        grid_noise = sample_noise(GRID_SIZE, LATENT_DIM, seed=GRID_SEED)
         block = min(rec.log_every, rec.steps)
         n_full, remainder = divmod(rec.steps, block)
-        grids = G.SampleGrid(grid_noise, every=1, out_dir=out_dir / "progress", nrow=8)
+        grids = SampleGrid(grid_noise, every=1, out_dir=out_dir / "progress", nrow=8)
         log = _BlockLog.make(rec, quiet)
         if not quiet:
             print(f"training {model} ({profile.name} profile): {rec.steps} steps of batch "
@@ -354,7 +259,7 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
     # ---- artifacts -------------------------------------------------------------------------
     weights = out_dir / "generator.weights.h5"
     generator.save_weights(str(weights))
-    final = G.generate(generator, grid_noise)
+    final = generate(generator, grid_noise)
     fig = image_grid(final, nrow=8, title=f"{model}, {profile.name} profile, {rec.steps} steps")
     fig.savefig(out_dir / "samples.png", dpi=100)
     plot_losses({k: history[k] for k in ("d_loss", "g_loss")},
@@ -365,7 +270,7 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
     net = load_feature_net()
     n_eval = profile.eval_samples
     real_features = net.features(x_test_u8)
-    evaluation = G.evaluate_generator(generator, n_eval, None, seed=EVAL_SEED, feature_net=net,
+    evaluation = evaluate_generator(generator, n_eval, None, seed=EVAL_SEED, feature_net=net,
                                       real_features=real_features)
     from gancourse.metrics import fid_from_features, precision_recall
 
@@ -405,7 +310,7 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
         "python_executable": sys.executable,
         "command": command or (f"gancourse.train.train({model!r}, {profile.name!r}, "
                                f"steps={steps!r}, seed={seed!r})"),
-        "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "model": model,
         "builders": rec.builders(),
         "generator_params": int(generator.count_params()),
@@ -424,7 +329,7 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
         "train_time_s": round(train_time, 1),
         "train_blocks_time_s": round(sum(log.seconds), 1),
         "eval_time_s": round(eval_time, 1),
-        "hardware": _hardware(),
+        "hardware": hardware(),
         "git": git_state,
         "artifacts": list(ARTIFACTS) + ["progress/"],
     }

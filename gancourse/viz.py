@@ -21,6 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
+from gancourse.checks import int_at_least
 from gancourse.data import GaussianMixture2D, check_images
 
 __all__ = ["image_grid", "plot_losses", "plot_samples_2d", "plot_density_2d", "compare_images"]
@@ -34,12 +35,6 @@ def _detached(fig: Figure) -> Figure:
     """Unregister ``fig`` from pyplot (it stays drawable and savable) and return it."""
     plt.close(fig)
     return fig
-
-
-def _positive_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _interval(lim, name: str) -> tuple[float, float]:
@@ -124,7 +119,7 @@ def image_grid(images: ArrayLike, *, nrow: int | None = None, title: str | None 
     """
     x = _unit_images(images, value_range, "images")
     n, h, w, _ = x.shape
-    ncol = min(n, _positive_int(nrow, "nrow") if nrow is not None else math.ceil(math.sqrt(n)))
+    ncol = min(n, int_at_least(nrow, "nrow", 1) if nrow is not None else math.ceil(math.sqrt(n)))
     if labels is not None and len(labels) != n:
         raise ValueError(f"labels has {len(labels)} entries but there are {n} images")
     mosaic = _mosaic(x, ncol)
@@ -164,7 +159,7 @@ def compare_images(panels: Mapping[str, ArrayLike], *, n: int = 16,
     """
     if not isinstance(panels, Mapping) or not panels:
         raise ValueError(f"panels must be a non-empty dict title -> images, got {panels!r:.80}")
-    n = _positive_int(n, "n")
+    n = int_at_least(n, "n", 1)
     batches = {}
     for name, images in panels.items():
         x = _unit_images(images, value_range, f"panels[{name!r}]")
@@ -214,7 +209,7 @@ def plot_losses(history: Mapping[str, Sequence[float]], *, title: str | None = N
     """
     if not isinstance(history, Mapping) or not history:
         raise ValueError(f"history must be a non-empty dict name -> losses, got {history!r:.80}")
-    smooth = _positive_int(smooth, "smooth", minimum=0)
+    smooth = int_at_least(smooth, "smooth", 0)
     series = {}
     for name, values in history.items():
         try:
@@ -326,7 +321,7 @@ def plot_density_2d(log_density_fn: Callable[[np.ndarray], ArrayLike], *,
     if not callable(log_density_fn):
         raise TypeError(f"log_density_fn must be callable, got {type(log_density_fn).__name__}")
     lo, hi = _interval(lim, "lim")
-    res = _positive_int(resolution, "resolution", minimum=2)
+    res = int_at_least(resolution, "resolution", 2)
     pts = None if samples is None else _points(samples, "samples")
     ticks = np.linspace(lo, hi, res, dtype=np.float32)
     xx, yy = np.meshgrid(ticks, ticks)

@@ -56,7 +56,7 @@ from scipy import ndimage
 
 from gancourse import metrics
 from gancourse.data import load_mnist
-from gancourse.provenance import cpu_model, environment, file_sha256, git
+from gancourse.provenance import environment, file_sha256, git
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "grader" / "reference"
@@ -554,7 +554,7 @@ def provenance(net, argv: Sequence[str], wall_time_s: float, load_at_start: floa
     record_path = net.path.with_name(net.path.name.replace(".weights.h5", ".json"))
     return {
         "command": shlex.join([*SCRIPT_COMMAND.split(), *argv]),
-        "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "wall_time_s": round(wall_time_s, 1),
         "load_average_1min": {"start": load_at_start, "end": _load_average()},
         "git": {
@@ -567,7 +567,8 @@ def provenance(net, argv: Sequence[str], wall_time_s: float, load_at_start: floa
         "feature_net": {
             "weights": str(net.path.relative_to(REPO)) if net.path.is_relative_to(REPO) else str(net.path),
             "weights_sha256": net.sha256,
-            "record": str(record_path.relative_to(REPO)) if record_path.is_relative_to(REPO) else str(record_path),
+            "record": (str(record_path.relative_to(REPO)) if record_path.is_relative_to(REPO)
+                       else str(record_path)),
             "record_weights_sha256": (net.provenance or {}).get("weights_sha256"),
             "test_accuracy": (net.provenance or {}).get("test_accuracy"),
         },
@@ -663,7 +664,8 @@ def render_markdown(record: dict) -> str:
                          + (" ¹" if p["singular_covariance"] else ""))
         lines.append(f"| {size:,} | " + " | ".join(cells) + " |")
     lines.append("| fit: FID at N → ∞ | " + " | ".join(
-        "—" if c["fit"] is None else f"{_fmt(c['fit']['fid_infinity'], 3)} (+ {_fmt(c['fit']['slope'], 0)} / N)"
+        "—" if c["fit"] is None
+        else f"{_fmt(c['fit']['fid_infinity'], 3)} (+ {_fmt(c['fit']['slope'], 0)} / N)"
         for c in curves.values()) + " |")
     balance = record["bias"]["kid_class_balance"]
     lines += [
@@ -682,7 +684,8 @@ def render_markdown(record: dict) -> str:
         cells = []
         for c in curves.values():
             p = next((p for p in c["points"] if p["n"] == size), None)
-            cells.append("—" if p is None else f"{_fmt(1e3 * p['kid']['mean'], 1)} ± {_fmt(1e3 * p['kid']['std'], 1)}")
+            cells.append("—" if p is None else
+                         f"{_fmt(1e3 * p['kid']['mean'], 1)} ± {_fmt(1e3 * p['kid']['std'], 1)}")
         pred = balance["predicted_train_vs_test"].get(str(size))
         cells.append("—" if pred is None else _fmt(1e3 * pred, 1))
         lines.append(f"| {size:,} | " + " | ".join(cells) + " |")
@@ -760,7 +763,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"images per generator and in the reference set ({MIN_N}..1000; "
                              f"default {DEFAULT_N}, the whole bundled test split)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every draw (default 0)")
-    parser.add_argument("--out", default=None, help=f"output folder (default {DEFAULT_OUT.relative_to(REPO)})")
+    parser.add_argument("--out", default=None,
+                        help=f"output folder (default {DEFAULT_OUT.relative_to(REPO)})")
     args = parser.parse_args(argv)
     run(n=args.n, seed=args.seed, out=args.out, argv=argv)
     return 0

@@ -169,14 +169,15 @@ class Classroom:
     def autograde(self, assignment: str, jobs: int = 1, verbose: bool = True):
         """Grade ``submitted/`` with the sandboxed pipeline and bring the results into the
         class gradebook; returns grader.grade's GradeReport."""
-        from grader.grade import grade
         from nbgrader.api import Gradebook
         from nbgrader.utils import parse_utc
+
+        from grader.grade import grade
 
         self._check(assignment)
         if not (self.root / "submitted").is_dir():
             raise GradingError(f"nothing collected in {self.root / 'submitted'}; run collect first")
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         out = self.root / "grades" / f"{assignment}-{stamp}"
         report = grade(self.root / "submitted", out, [assignment], verbose=verbose, jobs=jobs)
         if not _released_in(self.root, assignment):  # graded without a release from here

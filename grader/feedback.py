@@ -71,7 +71,7 @@ def _mathml(match: re.Match) -> str:
     tex = _ALIAS.sub(lambda m: TEX_ALIASES[m.group(0)], tex)
     try:
         html = latex2mathml.converter.convert(tex.strip(), display="block" if display else "inline")
-    except Exception:  # LaTeX the converter cannot read: shown as written, never lost
+    except Exception:  # noqa: BLE001 - LaTeX the converter cannot read: shown as written
         return match.group(0)
     return html.replace("\n", " ")  # one line: a blank line would end the HTML block
 

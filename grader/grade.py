@@ -456,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder in nbgrader's submitted layout (default: grader/examples)")
     parser.add_argument("--assignment", action="append", default=None,
                         help="grade only this assignment (repeatable; default: all found)")
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     parser.add_argument("--out", type=Path, default=REPO / "grades" / stamp,
                         help="results folder, must be new or empty (default: grades/<UTC time>)")
     parser.add_argument("--jobs", type=int, default=default_jobs(),

@@ -31,8 +31,16 @@ import tempfile
 from pathlib import Path
 
 from grader.grade import GradeReport, default_jobs, grade
-from grader.submissions import (Mutant, full_submission, graded_cells, load_mutants,
-                                mutant_submission, notebooks, read, write_submission_folder)
+from grader.submissions import (
+    Mutant,
+    full_submission,
+    graded_cells,
+    load_mutants,
+    mutant_submission,
+    notebooks,
+    read,
+    write_submission_folder,
+)
 from grader.workspace import REPO, SOLUTIONS, assignment_ids
 
 SOLUTION_STUDENT = "solution"
@@ -117,7 +125,7 @@ def build_record(report: GradeReport, mutants: dict[str, list[Mutant]],
         "command": command,
         "machine": f"{platform.node()}: {cpu_model()}, {default_jobs()} core(s), "
                    f"{platform.system()} {platform.release()}",
-        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": round(report.seconds, 1),
         "commit": (git("rev-parse", "HEAD") or "unknown").strip(),
         "uncommitted_changes": bool((git("status", "--porcelain") or "").strip()),

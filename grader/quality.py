@@ -7,12 +7,13 @@ Used in two places, so that thresholds and grades come from one code path:
 * the hidden quality tests of an assignment (through :func:`evaluate_weights`);
 * ``python -m grader.reference_a3``, which trains the reference and derives the thresholds.
 
-The submitted weights are loaded *strictly* (:func:`gancourse.gan.load_weights_npz`) into the
-**reference architecture**: the instructor's ``build_generator`` answer, extracted from the
-solution notebook by ``make release`` into ``reference/<assignment>/reference_generator.py``.  A student's architecture has already been
-checked against it by the weight-transplant tests; the quality score depends only on the
-submitted numbers.  Evaluation settings (sample count, noise seed, reference digits) are fixed
-here and recorded next to the thresholds: FID values are comparable only at equal settings.
+The submitted weights are loaded *strictly* (:func:`gancourse.weights.load_weights_npz`) into
+the **reference architecture**: the instructor's ``build_generator`` answer, extracted from the
+solution notebook by ``make release`` into ``reference/<assignment>/reference_generator.py``.
+A student's architecture has already been checked against it by the weight-transplant tests;
+the quality score depends only on the submitted numbers.  Evaluation settings (sample count,
+noise seed, reference digits) are fixed here and recorded next to the thresholds: FID values are
+comparable only at equal settings.
 """
 from __future__ import annotations
 
@@ -22,22 +23,15 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from grader.assignments import REGISTRY
 from grader.submissions import read, solution_answers
 from grader.workspace import REPO, SOLUTIONS
 
 REFERENCE = REPO / "grader" / "reference"
 
 #: Per assignment: the answer cell that builds the generator, its arguments, and how samples
-#: are evaluated.
-SETTINGS = {
-    "a3_dcgan": {
-        "notebook": "a3_dcgan.ipynb",
-        "builder": "build_generator",
-        "builder_args": [64],
-        "n": 1000,  # generated digits, compared with the first n bundled test digits
-        "noise_seed": 1,  # gancourse.gan.sample_noise(n, latent_dim, seed=noise_seed)
-    },
-}
+#: are evaluated (``AssignmentSpec.quality`` of the registry, grader/assignments.py).
+SETTINGS = {a: s.quality for a, s in REGISTRY.items() if s.quality is not None}
 
 
 def _settings(assignment: str) -> dict:
@@ -117,14 +111,15 @@ def evaluate_weights(assignment: str, weights: str | Path) -> dict:
     Raises ``gancourse.gan.WeightsFileError`` for a missing file or one that does not fit the
     reference architecture.
     """
-    import gancourse.gan as G
+    from gancourse.evaluation import evaluate_generator
+    from gancourse.weights import load_weights_npz
 
     s = _settings(assignment)
     generator = reference_builder(assignment)(*s["builder_args"])
-    G.load_weights_npz(generator, weights)
+    load_weights_npz(generator, weights)
     net, real_features = _real_features(s["n"])
-    result = G.evaluate_generator(generator, s["n"], None, seed=s["noise_seed"],
-                                  feature_net=net, real_features=real_features)
+    result = evaluate_generator(generator, s["n"], None, seed=s["noise_seed"],
+                                feature_net=net, real_features=real_features)
     return {k: float(v) if k in ("fid", "precision", "recall", "density", "coverage") else v
             for k, v in result.items()}
 
@@ -143,11 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("assignment", choices=sorted(SETTINGS))
     parser.add_argument("--weights", type=Path, required=True)
     args = parser.parse_args(argv)
-    import gancourse.gan as G
+    from gancourse.weights import WeightsFileError
 
     try:
         result = evaluate_weights(args.assignment, args.weights)
-    except G.WeightsFileError as exc:
+    except WeightsFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(result, sort_keys=True))

@@ -101,9 +101,10 @@ def run_notebook(seed: int, steps: int | None, dest: Path, profile: str = "lapto
 def transplant_arrays(generator_weights: Path) -> dict:
     """Inputs and outputs of the reference networks for the weight-transplant tests."""
     import numpy as np
+
     import gancourse
     from gancourse.data import load_mnist, prepare_mnist
-    from gancourse.gan import load_weights_npz
+    from gancourse.weights import load_weights_npz
 
     s = SETTINGS[ASSIGNMENT]
     rng = np.random.default_rng(2026)
@@ -116,6 +117,7 @@ def transplant_arrays(generator_weights: Path) -> dict:
     ns = {}
     import keras
     import tensorflow as tf
+
     from grader.submissions import read, solution_answers
     exec(solution_answers(read(REPO / "solutions" / ASSIGNMENT / s["notebook"]))["build_discriminator"],
          {"keras": keras, "np": np, "tf": tf}, ns)
@@ -169,12 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     if out.exists() and any(out.iterdir()) and not args.force:
         raise SystemExit(f"{out} holds artifacts; pass --force to retrain and replace them")
     import numpy as np
+
     import gancourse
-    from gancourse.gan import save_weights_npz
     from gancourse.provenance import cpu_model, environment, git
     from gancourse.viz import image_grid
+    from gancourse.weights import save_weights_npz
 
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     with tempfile.TemporaryDirectory(prefix="a3-artifacts-") as tmp:
         stage = Path(tmp) / ASSIGNMENT
         runs = []
@@ -208,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copyfile(src, stage / "mutant_files" / "early" / WEIGHTS)
         np.savez(stage / "transplant.npz", **transplant_arrays(stage / "submission" / WEIGHTS))
 
-        from gancourse.gan import generate, load_weights_npz
+        from gancourse.evaluation import generate
+        from gancourse.weights import load_weights_npz
+
         g = load_weights_npz(reference_builder(ASSIGNMENT)(*s["builder_args"]),
                              stage / "submission" / WEIGHTS)
         fig = image_grid(generate(g, 64, seed=s["noise_seed"]),
@@ -228,13 +233,13 @@ def main(argv: list[str] | None = None) -> int:
             "provenance": {
                 "command": "python -m grader.reference_a3 " + " ".join(argv or sys.argv[1:]),
                 "started_utc": started.isoformat(timespec="seconds"),
-                "finished_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "git_commit": git("rev-parse", "HEAD"),
                 "git_dirty": bool(git("status", "--porcelain")),
                 "cpu": cpu_model(),
                 "cpu_count": os.cpu_count(),
                 "environment": environment(),
-                "how": f"solution notebook executed with nbclient, GANCOURSE_PROFILE=laptop"
+                "how": "solution notebook executed with nbclient, GANCOURSE_PROFILE=laptop"
                        + (f" with train_steps={args.steps}" if args.steps else "") + "; "
                        "measured with grader.quality.evaluate_weights (TF_ENABLE_ONEDNN_OPTS=0)",
             },

@@ -29,8 +29,14 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from grader.quality import (BUILDER_FILE, KERNEL_INPUTS_FILE, REFERENCE, SETTINGS,
-                            builder_module_source, kernel_inputs_bytes)
+from grader.quality import (
+    BUILDER_FILE,
+    KERNEL_INPUTS_FILE,
+    REFERENCE,
+    SETTINGS,
+    builder_module_source,
+    kernel_inputs_bytes,
+)
 from grader.submissions import EXAMPLES, write_examples
 from grader.workspace import ASSIGNMENTS, REPO, GradingError, Workspace, assignment_ids
 

@@ -2,7 +2,8 @@
 
 nbgrader starts every kernel through this launcher (see ``grader/sandbox_kernel.py``)::
 
-    python -m grader.sandbox --report R --read P ... --write D ... [limits] -- python -m ipykernel_launcher -f C
+    python -m grader.sandbox --report R --read P ... --write D ... [limits] \
+        -- python -m ipykernel_launcher -f C
 
 The launcher forks the kernel and stays as its parent (a *watchdog*).  The kernel, before it
 executes a single line of student code:
@@ -63,22 +64,18 @@ if not __package__:  # run as a script by the kernel launcher (sandbox_kernel.py
     sys.path[0] = str(Path(__file__).resolve().parent.parent)  # are imported as grader.*
 
 from grader import namespaces  # noqa: E402 (after the path above)
+from grader.assignments import REGISTRY  # noqa: E402
 from grader.cgroups import KernelGroups  # noqa: E402
 from grader.landlock import Policy, landlock_abi, landlock_restrict  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
-#: Files of the repository that the kernel part of an assignment's hidden tests loads (the
-#: PROBE sections; the CHECKs run in the grader), read-only inside the kernel (relative to the
-#: repository).  Everything else of ``grader/`` and ``solutions/`` is unreadable.  a3_dcgan's
-#: probes import ``grader.quality`` (for the folder's path) and load the reference weights
-#: and the transplant *inputs*, never the outputs they are compared with
-#: (``transplant.npz``), the reference builder or the quality measurements.
+#: Files of the repository the kernel part of each assignment's hidden tests reads (read-only
+#: inside the kernel; relative to the repository): ``AssignmentSpec.hidden_reads`` of the
+#: registry (grader/assignments.py).  Everything else of ``grader/`` and ``solutions/`` is
+#: unreadable.
 HIDDEN_TEST_READS: dict[str, tuple[str, ...]] = {
-    "a3_dcgan": ("grader/__init__.py", "grader/quality.py", "grader/submissions.py",
-                 "grader/workspace.py", "grader/reference/a3_dcgan/submission",
-                 "grader/reference/a3_dcgan/kernel_inputs"),
-}
+    a: s.hidden_reads for a, s in REGISTRY.items() if s.hidden_reads}
 
 
 class SandboxError(RuntimeError):

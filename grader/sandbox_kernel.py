@@ -42,7 +42,6 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
-
 from nbgrader.preprocessors import Execute
 from traitlets import CaselessStrEnum
 

@@ -113,7 +113,7 @@ def build(out: Path, force: bool = False, check_release: bool = True) -> list[st
     record = {"built_from_commit": git("rev-parse", "HEAD"),
               "uncommitted_changes_in_sources": bool((git("status", "--porcelain", "--",
                                                           *INCLUDE) or "").strip()),
-              "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+              "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "command": "python -m grader.student_course " + " ".join(sys.argv[1:]),
               "files": len(written) + 1}
     (out / MARKER).write_text(json.dumps(record, indent=1) + "\n")

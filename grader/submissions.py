@@ -34,6 +34,7 @@ from pathlib import Path
 
 import nbformat
 
+from grader.assignments import REGISTRY
 from grader.workspace import ASSIGNMENTS, REPO, SOLUTIONS, GradingError
 
 EXAMPLES = REPO / "grader" / "examples"
@@ -41,19 +42,13 @@ MUTANTS = REPO / "grader" / "mutants"
 REFERENCE = REPO / "grader" / "reference"
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
-#: Answer cells the "partial" example student completes, per assignment.
+#: Answer cells the "partial" example student completes, per assignment (the registry's).
 PARTIAL_ANSWERS: dict[str, tuple[str, ...]] = {
-    "a0_data": ("sample_latent", "scale_images", "unscale_images"),
-    "a1_theory": ("kl_divergence", "js_divergence", "kl_gaussian"),
-    "a_eval": ("frechet_distance",),
-    "a2_vanilla_gan": ("sample_noise", "discriminator_loss", "generator_loss"),
-    "a3_dcgan": ("slerp",),
-    "a4_stabilization": ("feature_matching_loss", "discriminator_loss_smoothed", "lsgan_losses"),
-}
-
+    a: s.partial_answers for a, s in REGISTRY.items() if s.partial_answers}
 
 #: Files a student submits beside the notebook, per assignment; the grader copies nothing else.
-EXTRA_FILES: dict[str, tuple[str, ...]] = {"a3_dcgan": ("a3_generator.npz",)}
+EXTRA_FILES: dict[str, tuple[str, ...]] = {
+    a: s.extra_files for a, s in REGISTRY.items() if s.extra_files}
 
 
 def submission_files(assignment: str, variant: str | None = None) -> dict[str, bytes]:

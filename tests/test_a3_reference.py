@@ -5,7 +5,6 @@ these tests recompute what can be recomputed in seconds and check the rest for c
 """
 from __future__ import annotations
 
-import json
 import re
 
 import nbformat

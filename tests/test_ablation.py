@@ -110,10 +110,10 @@ def test_feature_matching_uses_the_penultimate_layer(gans, part):
     names = [layer.name for layer in d.layers]
     assert names[-1] == "logit"
     assert gan.feature_matching == names[-2]  # the input of D's last Dense
-    extractor = gan._feature_matcher.extractor
+    extractor = gan.feature_matcher.extractor
     x = np.zeros((3,) + tuple(d.input_shape[1:]), np.float32)
     assert extractor(x).shape[1:] == d.layers[-1].input.shape[1:]
-    assert gans[(part, "baseline")]._feature_matcher is None
+    assert gans[(part, "baseline")].feature_matcher is None
 
 
 @pytest.mark.parametrize("part", A.PARTS)
@@ -300,7 +300,8 @@ def test_committed_results_match_the_script(part):
     try:
         _check_structure(record, part, "laptop", configs, seeds)
     except AssertionError as exc:
-        raise AssertionError(f"{path.name} is stale ({exc}): " + REGENERATE.format(part=part))
+        raise AssertionError(f"{path.name} is stale ({exc}): "
+                             + REGENERATE.format(part=part)) from exc
     prov = record["provenance"]
     assert prov["command"].startswith(A.SCRIPT_COMMAND), prov["command"]
     assert re.fullmatch(r"[0-9a-f]{40}", prov["git"]["commit"] or ""), prov["git"]

@@ -23,11 +23,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from servers import free_port, stop_group
 
 from grader.classroom import Classroom, lab_env, make_student
 from grader.submissions import EXAMPLES
 from grader.workspace import REPO, assignment_ids
-from servers import free_port, stop_group
 
 pytestmark = pytest.mark.slow
 A = "a0_data"

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import calibrate_metrics as C
 from gancourse.provenance import cpu_model
+from grader import calibrate_metrics as C
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "grader" / "reference"

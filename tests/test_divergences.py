@@ -11,8 +11,14 @@ import pytest
 from scipy import integrate, stats
 from scipy.spatial.distance import jensenshannon
 
-from gancourse.divergences import (LOG2, check_distribution, js_divergence, kl_divergence,
-                                   kl_gaussian, wasserstein1_1d)
+from gancourse.divergences import (
+    LOG2,
+    check_distribution,
+    js_divergence,
+    kl_divergence,
+    kl_gaussian,
+    wasserstein1_1d,
+)
 
 
 def _dirichlet(shape, seed, alpha=1.0):

@@ -53,12 +53,14 @@ def test_lock_agrees_with_pins():
             name, version = line.split("==")
             lock[canonicalize_name(name)] = version
     for name, version in pyproject_pins().items():
-        assert lock.get(name) == version, f"requirements.lock has {name}=={lock.get(name)}, pyproject {version}"
+        assert lock.get(name) == version, \
+            f"requirements.lock has {name}=={lock.get(name)}, pyproject {version}"
 
 
 def test_installed_environment_matches_pins():
     for name, version in pyproject_pins().items():
-        assert metadata.version(name) == version, f"{name}: installed {metadata.version(name)}, pinned {version}"
+        assert metadata.version(name) == version, \
+            f"{name}: installed {metadata.version(name)}, pinned {version}"
     assert sys.version_info[:2] == (3, 11)
 
 
@@ -98,7 +100,8 @@ def test_bootstrap_explains_a_missing_or_wrong_python(tmp_path):
     missing = run(str(tmp_path / "no-such-python"))
     assert missing.returncode == 1 and "not found" in missing.stderr
     fake = tmp_path / "python-3.9"
-    fake.write_text("#!/bin/sh\nexec " + sys.executable + " -c 'import sys; sys.exit(\"error: Python 3.9 found\")'\n")
+    fake.write_text("#!/bin/sh\nexec " + sys.executable
+                    + " -c 'import sys; sys.exit(\"error: Python 3.9 found\")'\n")
     fake.chmod(0o755)
     old = run(str(fake))
     assert old.returncode != 0 and "Python 3.9" in old.stderr

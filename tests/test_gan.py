@@ -101,7 +101,7 @@ DISTRIBUTED = textwrap.dedent("""
     # fresh noise inside train_step differs between replicas
     with mirrored.scope():
         m = G.GAN(G.build_mlp_generator(), G.build_mlp_discriminator(), seed=3)
-    noise = tf.function(lambda: mirrored.run(lambda: m._noise(4)))()
+    noise = tf.function(lambda: mirrored.run(lambda: m.noise(4)))()
     a, b = (np.asarray(t) for t in mirrored.experimental_local_results(noise))
     out["replica_noise_equal"] = bool(np.allclose(a, b))
     print("RESULT", json.dumps(out))

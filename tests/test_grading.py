@@ -20,11 +20,26 @@ from pathlib import Path
 import pytest
 
 from grader.grade import default_jobs, grade
-from grader.mutation import (SOLUTION_STUDENT, cell_scores, load_record, max_points,
-                             record_problems, sample_mutants, summarize,
-                             survivors, write_submission)
-from grader.submissions import (EXAMPLES, answer_cells, full_submission, load_mutants,
-                                mutant_submission, notebooks, read)
+from grader.mutation import (
+    SOLUTION_STUDENT,
+    cell_scores,
+    load_record,
+    max_points,
+    record_problems,
+    sample_mutants,
+    summarize,
+    survivors,
+    write_submission,
+)
+from grader.submissions import (
+    EXAMPLES,
+    answer_cells,
+    full_submission,
+    load_mutants,
+    mutant_submission,
+    notebooks,
+    read,
+)
 from grader.workspace import ASSIGNMENTS, REPO, SOLUTIONS, GradingError, assignment_ids
 
 pytestmark = pytest.mark.slow

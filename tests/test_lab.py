@@ -10,9 +10,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import free_port, stop_group
 
 from grader.workspace import assignment_ids
-from servers import free_port, stop_group
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

@@ -28,8 +28,16 @@ from scipy.spatial.distance import cdist
 
 from gancourse import metrics
 from gancourse.data import GaussianMixture2D, grid_of_gaussians, ring_of_gaussians
-from gancourse.metrics import (classifier_score, feature_statistics, fid, fid_from_features,
-                               frechet_distance, kid, mode_coverage, precision_recall)
+from gancourse.metrics import (
+    classifier_score,
+    feature_statistics,
+    fid,
+    fid_from_features,
+    frechet_distance,
+    kid,
+    mode_coverage,
+    precision_recall,
+)
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,11 +8,10 @@ course build, and the grading tests run solutions/.)
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import importlib.util
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest

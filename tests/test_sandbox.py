@@ -21,11 +21,24 @@ import nbformat
 import psutil
 import pytest
 
+from grader.sandbox import (
+    HIDDEN_TEST_READS,
+    REPO,
+    Limits,
+    SandboxError,
+    default_read_paths,
+    landlock_abi,
+    watchdog_memory_mb,
+)
+from grader.sandbox_kernel import (
+    SandboxedExecute,
+    _module_aliases,
+    cell_role,
+    flag_source,
+    kernel_policy,
+    read_notes,
+)
 from grader.verdict import split_test
-from grader.sandbox import (HIDDEN_TEST_READS, REPO, Limits, SandboxError,
-                            default_read_paths, landlock_abi, watchdog_memory_mb)
-from grader.sandbox_kernel import (SandboxedExecute, _module_aliases, cell_role, flag_source,
-                                   kernel_policy, read_notes)
 
 LINUX = sys.platform.startswith("linux")
 
@@ -340,7 +353,7 @@ def test_the_sandbox_cannot_signal_the_grader(tmp_path):
 
 
 def test_hidden_test_reads_exist_and_policy_excludes_the_rest():
-    for assignment, paths in HIDDEN_TEST_READS.items():
+    for paths in HIDDEN_TEST_READS.values():
         for rel in paths:
             assert (REPO / rel).exists(), rel
     policy = kernel_policy(Path("/tmp/course/autograded/alice/a1_theory"))

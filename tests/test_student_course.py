@@ -16,8 +16,7 @@ import nbformat
 import pytest
 
 from grader import student_course
-from grader.student_course import (LECTURE_REFERENCES, MARKER, REPO, BuildError,
-                                   build, tracked_files)
+from grader.student_course import LECTURE_REFERENCES, MARKER, REPO, BuildError, build, tracked_files
 
 REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"),
            ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"))

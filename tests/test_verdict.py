@@ -9,10 +9,24 @@ import nbformat
 import numpy as np
 import pytest
 
-from gancourse.observations import (ObservationError, Raised, Tensor, decode,
-                                    decode_payload, encode, outcome)
-from grader.verdict import (BEGIN, END, TestSourceError, TrustedChecks, collect, split_test,
-                            student_functions)
+from gancourse.observations import (
+    ObservationError,
+    Raised,
+    Tensor,
+    decode,
+    decode_payload,
+    encode,
+    outcome,
+)
+from grader.verdict import (
+    BEGIN,
+    END,
+    TestSourceError,
+    TrustedChecks,
+    collect,
+    split_test,
+    student_functions,
+)
 from grader.workspace import SOLUTIONS, assignment_ids
 
 
