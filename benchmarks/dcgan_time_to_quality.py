@@ -26,7 +26,7 @@ The two recipes (same data: the 4,000 bundled MNIST training digits in [-1, 1]):
 Quality: classifier-FID of ``--eval-n`` (1,000) generated digits (fixed noise, seed 1, as in
 the reference run) against the first 1,000 bundled *test* digits, through the course's feature
 network (:func:`gancourse.gan.evaluate_generator`); the same numbers as
-``grader/reference/dcgan-laptop/metrics.json`` (3,000 steps: FID 14.05; real training digits
+``course/results/dcgan-laptop/metrics.json`` (3,000 steps: FID 14.05; real training digits
 vs the same test digits: 0.45, the floor at this n).  The default threshold, 25, is where the
 reference run's digits become recognisable (its FID was 41.4 after 500 steps - blobs and
 strokes -, 25.2 after 1,000 - most digits readable -, 14.1 after 3,000).
@@ -368,7 +368,7 @@ def summarise(args, argv, state, info, load_start, load_end, wall_s) -> dict:
                    "train_images": args.train_images, "seed": args.seed, "quick": args.quick,
                    "course_dtype": args.course_dtype, "quiet_gate_cores": args.quiet_gate,
                    "max_wait_s": args.max_wait_s,
-                   "reference": {"run": "grader/reference/dcgan-laptop/metrics.json",
+                   "reference": {"run": "course/results/dcgan-laptop/metrics.json",
                                  "fid_3000_steps": 14.05, "real_digit_floor": 0.45},
                    "fid": "classifier-FID, gancourse.gan.evaluate_generator, n generated "
                           "(noise seed 1) vs the first n bundled test digits"},

@@ -86,6 +86,7 @@ from gancourse.ablation_settings import (  # noqa: F401  (names of this module's
     SMOOTH_REAL_LABEL,
     TTUR_D_FACTOR,
     TTUR_G_FACTOR,
+    WRITE_OUT,
     Budget,
     Config,
     budget,
@@ -389,7 +390,7 @@ def run_part(part: str, profile: Profile | str | None = None, *,
             raise ValueError(f"configs for the {part!r} part must be a non-empty subset of "
                              f"{[c.name for c in available]}, got {names!r}")
         chosen = tuple(c for c in available if c.name in names)
-    path = results_path(part, out)
+    path = results_path(part, out if out is not None else WRITE_OUT)
     if write and path.exists() and not force:
         raise FileExistsError(f"{path} exists; pass --force (force=True) to overwrite it, or "
                               "choose another --out")
@@ -449,7 +450,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog=SCRIPT_COMMAND,
         description="Train every stabilisation trick against the baseline (same seeds and "
-                    "budget); write course/results/ablation_<part>.json.")
+                    "budget); write build/results/ablation_<part>.json (--out course/results "
+                    "for the lecture's copy).")
     parser.add_argument("--profile", choices=tuple(PROFILES), default=None,
                         help="budget (default: $GANCOURSE_PROFILE, else laptop)")
     parser.add_argument("--part", choices=PARTS + ("all",), default="all")
@@ -457,14 +459,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="default: the profile's (laptop: grid 0 1 2, MNIST 0 1)")
     parser.add_argument("--configs", nargs="+", default=None, choices=CONFIG_NAMES,
                         help="a subset of the configurations (default: all)")
-    parser.add_argument("--out", default=None, help=f"folder (default {DEFAULT_OUT})")
+    parser.add_argument("--out", default=None, help=f"folder (default {WRITE_OUT}; the lecture "
+                        f"reads {DEFAULT_OUT})")
     parser.add_argument("--force", action="store_true", help="overwrite existing results")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     profile = get_profile(args.profile)
     parts = PARTS if args.part == "all" else (args.part,)
     for part in parts:  # refuse before training anything
-        path = results_path(part, args.out)
+        path = results_path(part, args.out if args.out is not None else WRITE_OUT)
         if path.exists() and not args.force:
             parser.error(f"{path} exists; pass --force to overwrite it, or choose another --out")
     command = shlex.join([*SCRIPT_COMMAND.split(), *argv])

@@ -9,7 +9,8 @@ from pathlib import Path
 from gancourse.profiles import Profile, get_profile
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = REPO / "course" / "results"
+DEFAULT_OUT = REPO / "course" / "results"  #: where the lecture reads the committed results
+WRITE_OUT = REPO / "build" / "results"  #: where a run writes unless told --out
 SCRIPT_COMMAND = "python -m gancourse.ablation"
 PARTS = ("grid", "mnist")
 EVAL_SEED = 1  #: noise seed of the evaluated samples: the same z for every configuration

@@ -66,10 +66,12 @@ def environment() -> dict:
     }
 
 
-#: Where the committed reference results that lectures show live, relative to a course root:
-#: the instructor repository keeps them beside the grader's artifacts, the student course
-#: (``make student-course``) in its own ``reference/`` folder.
-REFERENCE_FOLDERS = ("grader/reference", "reference")
+#: Where the lectures' reference results live (trained demo runs, calibration tables), relative
+#: to the course: the same folder in the instructor repository and in the student course.
+REFERENCE_FOLDERS = ("course/results",)
+#: Where the artifact producers (``gancourse.train``, ``gancourse.ablation``,
+#: ``grader.calibrate_metrics``) write unless told ``--out``: never over committed files.
+PRODUCER_OUT = REPO / "build" / "results"
 
 
 def reference_result(relative: str) -> Path | None:

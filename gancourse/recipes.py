@@ -113,7 +113,7 @@ def _build_vanilla(rec: Recipe, *, sync_bn: bool = False):
 # DCGAN (Radford et al. 2015), laptop: the profile's 2,000 steps leave digits that are only half
 # recognisable. FID (n = 1,000, seed 0) after 500 / 1,000 / ... / 4,000 steps of 64, measured on
 # a 2-core Xeon: 41.4, 25.2, 18.7, 16.3, 15.0, 14.1, 13.4, 12.3.  3,000 steps: 180 s of training
-# on an idle 2-core Xeon (16.7 steps/s, grader/reference/dcgan-laptop/provenance.json); 7-9
+# on an idle 2-core Xeon (16.7 steps/s, course/results/dcgan-laptop/provenance.json); 7-9
 # steps/s, so 6-7 minutes, when other jobs share the two cores.
 register(ModelRecipe(
     "dcgan", _build_dcgan,

@@ -13,7 +13,8 @@ bundled 4,000 / 1,000 split offline), sized by the profile (:mod:`gancourse.prof
 training recipe (steps, batch size, learning rates) is :func:`recipe` - the profile's sizes
 unless a model overrides them (:data:`OVERRIDES`: the laptop DCGAN trains 3,000 steps).
 
-Writes into ``--out`` (default ``grader/reference/<model>-<profile>/``; an existing non-empty
+Writes into ``--out`` (default ``build/results/<model>-<profile>/``, never over committed files;
+the lectures' run is ``--out course/results/dcgan-laptop``; an existing non-empty
 folder is refused unless ``--force``):
 
 * ``generator.weights.h5`` - reload with the builder named in ``provenance.json``;
@@ -62,7 +63,7 @@ from pathlib import Path
 import numpy as np
 
 from gancourse.profiles import PROFILES, get_profile
-from gancourse.provenance import git_record, hardware
+from gancourse.provenance import PRODUCER_OUT, git_record, hardware
 from gancourse.recipes import LATENT_DIM, MODELS, OVERRIDES, RECIPES, Recipe, recipe  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,7 +75,7 @@ ARTIFACTS = ("generator.weights.h5", "samples.png", "losses.png", "metrics.json"
 
 
 def default_out(model: str, profile: str) -> Path:
-    return REPO / "grader" / "reference" / f"{model}-{profile}"
+    return PRODUCER_OUT / f"{model}-{profile}"
 
 
 def _check_out_dir(out: Path, force: bool) -> None:
@@ -355,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=None,
                         help="generator updates (default: the recipe's)")
     parser.add_argument("--out", default=None,
-                        help="output folder (default grader/reference/<model>-<profile>/)")
+                        help="output folder (default build/results/<model>-<profile>/)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--xla", action=argparse.BooleanOptionalAction, default=None,
                         help="jit_compile the train step (default: on with a GPU, off on a CPU)")

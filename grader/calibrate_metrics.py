@@ -27,11 +27,13 @@ an FID on 10,000 samples takes on this machine (offline there are only 5,000 rea
 
 Run (a minute or two on a 2-core CPU)::
 
-    python -m grader.calibrate_metrics [--n 1000] [--seed 0] [--out grader/reference]
+    python -m grader.calibrate_metrics [--n 1000] [--seed 0] [--out course/results]
 
 It writes ``metric_calibration.json`` (every number, plus provenance: command, git commit and
 dirty flag, the feature network's sha256, hardware, library versions, date, run time) and
-``metric_calibration.md`` (the same as tables).  Both are committed; ``tests/test_calibration.py``
+``metric_calibration.md`` (the same as tables) into ``build/results/`` unless ``--out`` says
+otherwise; the committed copies lecture 04 reads are ``course/results/`` (``--out
+course/results``).  ``tests/test_calibration.py``
 checks them and reproduces two rows; lecture 04 (``course/04_evaluating_gans.ipynb``) explains
 them.  Numbers are comparable only with numbers computed with the same ``n``, reference set and
 feature network (weights sha256).
@@ -59,7 +61,7 @@ from gancourse.data import load_mnist
 from gancourse.provenance import environment, file_sha256, git
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = REPO / "grader" / "reference"
+DEFAULT_OUT = REPO / "build" / "results"  #: never over the committed tables by default
 JSON_NAME = "metric_calibration.json"
 MD_NAME = "metric_calibration.md"
 SCRIPT_COMMAND = "python -m grader.calibrate_metrics"

@@ -4,11 +4,11 @@
 
 The student course is a self-contained folder (and, with ``--zip``, ``DIR.zip`` beside it):
 
-* ``course/``: the lectures and their committed results;
+* ``course/``: the lectures and their committed results (``course/results/``: tables, sample
+  grids, provenance of the lectures' reference runs; never trained weights - a DCGAN of a3's
+  architecture would be a ready answer to a3's quality part);
 * ``assignments/``: the released assignments (``make release``: stubs and visible tests only);
 * ``gancourse/``: the library the notebooks import (with the feature network's weights);
-* ``reference/``: the reference results the lectures show (:data:`LECTURE_REFERENCES`: tables,
-  sample grids, provenance; no trained weights, nothing a grade depends on);
 * ``pyproject.toml``, ``requirements.lock``, ``environment.yml``, ``tools/bootstrap.sh``: the
   same pinned environment as the instructor's;
 * ``Makefile``, ``README.md``, ``.gitignore`` from ``grader/student_template/``: ``make lab``,
@@ -41,10 +41,8 @@ TEMPLATE = REPO / "grader" / "student_template"
 #: Copied as they are (folders: every tracked file below them).
 INCLUDE = ("course", "assignments", "gancourse", "pyproject.toml", "requirements.lock",
            "environment.yml", "tools/bootstrap.sh")
-#: From ``grader/reference/`` into ``reference/``: what the lectures show of the reference runs.
-LECTURE_REFERENCES = ("metric_calibration.json", "metric_calibration.md",
-                      "dcgan-laptop/metrics.json", "dcgan-laptop/samples.png",
-                      "dcgan-laptop/losses.png", "dcgan-laptop/provenance.json")
+#: Tracked files of ``course/`` that never ship: trained generators' weights.
+WITHHELD_SUFFIXES = (".weights.h5", ".npz")
 #: Written into every build; ``--force`` replaces a folder only if it holds this file.
 MARKER = "COURSE_BUILD.json"
 
@@ -59,7 +57,8 @@ def tracked_files(paths: tuple[str, ...] = INCLUDE) -> list[str]:
     if listing is None:
         raise BuildError("no git, or not a git checkout: the student course is built from the "
                          "files git tracks")
-    files = sorted(f for f in listing.split("\0") if f)
+    files = sorted(f for f in listing.split("\0") if f
+                   and not (f.startswith("course/") and f.endswith(WITHHELD_SUFFIXES)))
     missing = [f for f in files if not (REPO / f).is_file()]
     if missing:
         raise BuildError(f"tracked but missing in the working tree: {', '.join(missing[:5])}")
@@ -99,13 +98,6 @@ def build(out: Path, force: bool = False, check_release: bool = True) -> list[st
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / rel, out / rel)
         written.append(rel)
-    for rel in LECTURE_REFERENCES:
-        src = REPO / "grader" / "reference" / rel
-        if not src.is_file():
-            raise BuildError(f"lecture reference result missing: grader/reference/{rel}")
-        (out / "reference" / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, out / "reference" / rel)
-        written.append(f"reference/{rel}")
     for src in sorted(TEMPLATE.iterdir()):
         name = src.name[len("dot"):] if src.name.startswith("dot.") else src.name
         shutil.copy2(src, out / name)

@@ -233,3 +233,18 @@ def test_no_other_grader_module_keeps_a_per_assignment_table():
                                  (n.targets if isinstance(n, ast.Assign) else [n.target])]]
         assert len(assigned) == 1 and isinstance(assigned[0].value, ast.DictComp), \
             f"{module}.{name} must be derived from grader.assignments.REGISTRY"
+
+
+def test_the_kernel_guard_is_a_real_module_loaded_from_its_source():
+    """The guard runs inside the student's kernel; the grader reads its file (never imports
+    it), so the lint and this test see the code that runs."""
+    from grader import sandbox_kernel
+
+    path = REPO / "grader" / "kernel_guard.py"
+    assert sandbox_kernel.GUARD_SOURCE == path.read_text()
+    tree = ast.parse(sandbox_kernel.GUARD_SOURCE)
+    defs = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
+    assert defs == ["__gancourse_guard_factory"]
+    assert all(isinstance(n, (ast.Expr, ast.FunctionDef)) for n in tree.body), \
+        "nothing but the factory runs when the guard is loaded"
+    assert "grader.kernel_guard" not in {d for m in MODULES for d in dependencies(m)}

@@ -1,4 +1,4 @@
-"""Checks on the committed metric calibration (grader/reference/metric_calibration.{json,md}).
+"""Checks on the committed metric calibration (course/results/metric_calibration.{json,md}).
 
 The files are produced by ``python -m grader.calibrate_metrics`` and committed.  These tests check
 that they carry their provenance, that they were measured with the committed feature network,
@@ -19,7 +19,7 @@ from gancourse.provenance import cpu_model
 from grader import calibrate_metrics as C
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = REPO / "grader" / "reference"
+REFERENCE = REPO / "course" / "results"
 JSON_PATH = REFERENCE / C.JSON_NAME
 MD_PATH = REFERENCE / C.MD_NAME
 FEATURE_RECORD = REPO / "gancourse" / "assets" / "mnist_classifier.json"

@@ -128,6 +128,17 @@ def cli_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def gpu_profile_run(tmp_path_factory):
+    """The gpu profile's recipe, as on a GPU machine (mixed precision, MirroredStrategy), on two
+    logical CPU devices and a few steps: what `python -m gancourse.train` runs with a device."""
+    out = tmp_path_factory.mktemp("gpu") / "vanilla-gpu"
+    proc = _spawn(["-m", "gancourse.train", "vanilla", "--profile", "gpu", "--steps", "3",
+                   "--out", str(out), "--distribute", "--cpu-devices", "2",
+                   "--mixed-precision", "bfloat16", "--quiet"])
+    return proc, out
+
+
+@pytest.fixture(scope="module")
 def determinism_runs():
     return [_spawn(["-c", DETERMINISM]) for _ in range(2)]
 
@@ -138,10 +149,10 @@ def distributed_run():
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _start_subprocesses(cli_run, determinism_runs, distributed_run):
+def _start_subprocesses(cli_run, gpu_profile_run, determinism_runs, distributed_run):
     """Start every subprocess before the first test, so they overlap with the in-process tests."""
     yield
-    for proc in [cli_run[0], *determinism_runs, distributed_run]:
+    for proc in [cli_run[0], gpu_profile_run[0], *determinism_runs, distributed_run]:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
@@ -607,13 +618,28 @@ def test_cli_ci_run_writes_artifacts_and_provenance(cli_run):
     g.load_weights(str(out / "generator.weights.h5"))
 
 
+def test_gpu_profile_recipe_runs_distributed_in_mixed_precision(gpu_profile_run):
+    proc, out = gpu_profile_run
+    _finish(proc, timeout=400)
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["options"]["replicas"] == 2 and prov["options"]["distribute"] is True
+    assert prov["options"]["strategy"] == "MirroredStrategy"
+    assert prov["options"]["dtype_policy"] == "mixed_bfloat16" and prov["options"]["xla"] is False
+    assert prov["recipe"]["batch_size"] == 128 and prov["recipe"]["real_label"] == 0.9
+    assert prov["steps"] == 3 and prov["profile"]["name"] == "gpu"
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_fake"] == 10_000 and np.isfinite(metrics["fid"])
+    g = G.build_dense_generator(100)  # float32 weights: loadable without the policy
+    g.load_weights(str(out / "generator.weights.h5"))
+
+
 def test_cli_refuses_to_overwrite(tmp_path):
     from gancourse import train
 
     (tmp_path / "keep.txt").write_text("x")
     with pytest.raises(SystemExit, match="--force"):
         train.main(["dcgan", "--profile", "ci", "--out", str(tmp_path)])
-    assert train.default_out("dcgan", "laptop") == REPO / "grader" / "reference" / "dcgan-laptop"
+    assert train.default_out("dcgan", "laptop") == REPO / "build" / "results" / "dcgan-laptop"
     with pytest.raises(ValueError, match="model"):
         train.recipe("wgan", train.get_profile("ci"))
 

@@ -366,7 +366,7 @@ def test_hidden_test_reads_exist_and_policy_excludes_the_rest():
     assert {str(ref / "submission"), str(ref / "kernel_inputs")} <= set(a3["read"])
     # what the checks compare with, and the reference builder, stay with the grader
     for secret in (ref, ref / "transplant.npz", ref / "reference_generator.py", ref / "quality.json",
-                   REPO / "grader" / "reference" / "dcgan-laptop"):
+                   REPO / "course" / "results" / "dcgan-laptop"):
         assert not any(Path(p) == secret or secret.is_relative_to(p) for p in a3["read"]), secret
     assert not any(p.startswith(str(REPO / "solutions")) for p in a3["read"])
 

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from grader import student_course
-from grader.student_course import LECTURE_REFERENCES, MARKER, REPO, BuildError, build, tracked_files
+from grader.student_course import MARKER, REPO, BuildError, build, tracked_files
 
 REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"),
            ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"))
@@ -66,7 +66,7 @@ def _secret_regions() -> list[tuple[str, str]]:
 
 def test_it_holds_the_course_and_nothing_an_instructor_keeps(course):
     top = {p.name for p in course.iterdir()}
-    assert top == {"course", "assignments", "gancourse", "reference", "tools", "pyproject.toml",
+    assert top == {"course", "assignments", "gancourse", "tools", "pyproject.toml",
                    "requirements.lock", "environment.yml", "Makefile", "README.md", ".gitignore",
                    MARKER}
     assert not any((course / name).exists() for name in ("solutions", "grader", "tests",
@@ -97,22 +97,22 @@ def test_no_grader_artifact_is_in_it(course):
     data, example submissions, mutants) is in the build under any name, except those that are
     public by design: the lecture references, the student template and copies of public files
     (the untouched example submission is the release itself)."""
-    public = {_sha(REPO / "grader" / "reference" / rel) for rel in LECTURE_REFERENCES}
-    public |= {_sha(p) for p in student_course.TEMPLATE.iterdir()}
+    public = {_sha(p) for p in student_course.TEMPLATE.iterdir()}
     public |= {_sha(REPO / rel) for rel in tracked_files()}
     secret = {}
     for folder in ("grader", "solutions"):
         for path in (REPO / folder).rglob("*"):
             if path.is_file() and path.stat().st_size > 200 and "__pycache__" not in path.parts:
                 secret.setdefault(_sha(path), path.relative_to(REPO))
-    assert any(str(p).endswith(".weights.h5") for p in secret.values())
+    assert any(str(p).endswith("a3_generator.npz") for p in secret.values())
     assert any(str(p).endswith("quality.json") for p in secret.values())
     built = {_sha(p): p.relative_to(course) for p in course.rglob("*") if p.is_file()}
     leaked = {str(built[h]): str(secret[h]) for h in set(built) & set(secret) - public}
     assert not leaked
-    assert {str(p.relative_to(course)) for p in (course / "reference").rglob("*") if p.is_file()} \
-        == {f"reference/{rel}" for rel in LECTURE_REFERENCES}
-    # the only weights: the feature network the metrics use (gancourse/assets)
+    assert (course / "course" / "results" / "dcgan-laptop" / "metrics.json").is_file()
+    assert (REPO / "course" / "results" / "dcgan-laptop" / "generator.weights.h5").is_file()
+    # the only weights: the feature network the metrics use (gancourse/assets); the lectures'
+    # trained DCGAN stays in the repository
     assert [str(p.relative_to(course)) for p in course.rglob("*.h5")] == \
         ["gancourse/assets/mnist_classifier.weights.h5"]
 
@@ -125,7 +125,8 @@ def test_the_lectures_find_their_reference_results_in_it(course, tmp_path):
                          env={"PYTHONPATH": str(course), "HOME": str(tmp_path),
                               "PYTHONDONTWRITEBYTECODE": "1"})
     assert res.returncode == 0, res.stderr
-    assert Path(res.stdout.strip()) == course / "reference" / "dcgan-laptop" / "metrics.json"
+    assert Path(res.stdout.strip()) == course / "course" / "results" / "dcgan-laptop" / \
+        "metrics.json"
 
 
 def test_its_makefile_offers_the_student_commands(course):
