@@ -28,10 +28,10 @@ GROUPS = {
 def file_of(case: ET.Element) -> str:
     """The test file (or notebook) a JUnit test case came from."""
     name = case.get("file") or case.get("classname", "?")
-    if name.endswith((".py", ".ipynb")):
+    if ".ipynb" in name:  # nbval: classname "course.05_vanilla_gan.ipynb"
+        return "/".join(name[: name.index(".ipynb")].split(".")) + ".ipynb"
+    if name.endswith(".py"):
         return name
-    if ".ipynb" in name:  # nbval: classname "course.05_vanilla_gan.ipynb" or similar
-        return name[: name.index(".ipynb") + 6]
     return name.replace(".", "/") + ".py" if name.startswith("tests.") else name
 
 
