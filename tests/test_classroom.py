@@ -48,8 +48,8 @@ def test_a_class_runs_the_whole_cycle(tmp_path):
     assert room.exchange == room.root / "exchange"
     assert Classroom.init(room.root).root == room.root  # again: nothing changes
     released = room.release(A)
-    released = (room.exchange / COURSE_ID / "outbound" / A / NB).read_bytes()
-    assert released == (ASSIGNMENTS / A / NB).read_bytes()
+    outbound = (room.exchange / COURSE_ID / "outbound" / A / NB).read_bytes()
+    assert outbound == (ASSIGNMENTS / A / NB).read_bytes()
     assert released == room.root / "assignments" / A
 
     answers = {"alice": EXAMPLES / "example_full" / A / NB, "bob": None}  # bob submits it untouched
