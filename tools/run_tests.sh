@@ -21,11 +21,11 @@ phase() {  # phase NAME COMMAND...: run it, record "NAME<TAB>seconds<TAB>exit st
     return $rc
 }
 
-lectures() {  # the lectures run from a fresh student course (what students get)
+lectures() (  # the lectures run from a fresh student course (what students get); a subshell: cd stays inside
     cd build/student-course && GANCOURSE_PROFILE=ci PYTHONPATH="$PWD" PYTHONDONTWRITEBYTECODE=1 \
         "$VPY" -m pytest --nbval-lax -p no:cacheprovider --junitxml="$OUT/lectures.xml" course \
         ${PYTEST_ARGS:-}
-}
+)
 
 phase "install (venv, browser)" bash -c "$MAKE --no-print-directory venv VENV='$VENV' && bash tools/ensure_chromium.sh" \
     || status=$?
