@@ -62,9 +62,7 @@ def dependencies(name: str) -> dict[str, int]:
     module."""
     deps: dict[str, int] = {}
     for line, module, imported in imports(MODULES[name]):
-        target = resolve(f"{module}.{imported}") if imported else None
-        if target is None or target == resolve(module) and f"{module}.{imported}" not in MODULES:
-            target = resolve(module)
+        target = resolve(f"{module}.{imported}" if imported else module)
         if target is not None and target != name:
             deps.setdefault(target, line)
     return deps

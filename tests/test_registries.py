@@ -30,7 +30,7 @@ def lsgan_symmetric_g(fake, reduction="mean"):
 
 
 @pytest.fixture
-def scaled_lsgan():
+def symmetric_lsgan():
     """A new objective, registered for one test and removed after it."""
     obj = adversarial.Objective("lsgan_symmetric", lsgan_symmetric_d,
                                 {"non_saturating": lsgan_symmetric_g})
@@ -47,7 +47,7 @@ def test_the_four_objectives_are_registered_in_order():
         adversarial.get_objective("non-saturating")
 
 
-def test_a_registered_objective_trains_a_gan_without_touching_the_model(scaled_lsgan):
+def test_a_registered_objective_trains_a_gan_without_touching_the_model(symmetric_lsgan):
     keras.utils.set_random_seed(0)
     g, d = build_mlp_generator(2, 2, (16,)), build_mlp_discriminator(2, (16,))
     model = GAN(g, d, seed=0)
@@ -64,9 +64,9 @@ def test_a_registered_objective_trains_a_gan_without_touching_the_model(scaled_l
                       real_label=0.9)
 
 
-def test_the_registry_refuses_a_second_name_and_a_missing_default(scaled_lsgan):
+def test_the_registry_refuses_a_second_name_and_a_missing_default(symmetric_lsgan):
     with pytest.raises(ValueError, match="already registered"):
-        adversarial.register_objective(scaled_lsgan)
+        adversarial.register_objective(symmetric_lsgan)
     with pytest.raises(ValueError, match="non_saturating"):
         adversarial.register_objective(adversarial.Objective(
             "other", adversarial.hinge_discriminator_loss,
