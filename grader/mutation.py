@@ -2,21 +2,27 @@
 
     python -m grader.mutation [--assignment ID ...]      (make mutants)
 
-For each assignment the full solution and each mutant (grader/mutants/<id>/*.py) are graded
-together through the real pipeline.  A mutant is *killed* when every test cell named in its
-``# kills:`` header scores 0; a surviving mutant means a hidden test that cannot fail.  The
+For each assignment the full solution, each mutant (grader/mutants/<id>/*.py) and each
+alternative correct answer (grader/alternatives/<id>/*.py) are graded together through the real
+pipeline.  A mutant is *killed* when every test cell named in its ``# kills:`` header scores 0; a
+surviving mutant means a hidden test that cannot fail.  An alternative *passes* when it keeps
+full marks; a failing one means a correct answer that loses points.  The
 trusted checks alone decide (``grade(checks_only=True)``, see grader/verdict.py): a mutant must
 be caught by code the student's process cannot reach, not only by assertions run inside it.  Prints
-killed / total per assignment and exits 1 if any mutant survives or the solution is not full.
+killed / total and alternatives passing / total per assignment and exits 1 unless every mutant
+dies, every alternative and the solution score full marks.
 
     python -m grader.mutation --record                    (make mutants RECORD=1)
 
-also writes ``grader/reference/mutation_record.json``: every mutant's per-cell scores and the
-solution's, with what they were computed from (a digest of the assignment's sources, mutants and
-the grading code) and provenance (command, machine, time, commit).  Grading all ~200 takes about
+also writes ``grader/reference/mutation_record.json``: every mutant's, alternative's and the
+solution's per-cell scores, with what they were computed from (a digest of the assignment's
+sources, mutants, alternatives and the grading code), how each mutant's observations depart from
+the solution's (the known mistakes feedback names, ``grader/mistakes.py``) and provenance
+(command, machine, time, commit).  Grading all ~200 takes about
 25 minutes on 2 cores, so ``make test`` checks that the record is fresh (its digests match this
-checkout), that it shows every mutant killed, and re-grades a sample of mutants (other ones for
-every commit) plus each solution, which must reproduce the record cell for cell.
+checkout), that it shows every mutant killed and every alternative full, and re-grades a sample
+of mutants and alternatives (other ones for every commit) plus each solution, which must
+reproduce the record cell for cell.
 """
 from __future__ import annotations
 
@@ -24,27 +30,32 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import os
 import platform
 import random
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from grader.grade import GradeReport, default_jobs, grade
+from grader.mistakes import RECORD_ENV, collect_mistakes
 from grader.submissions import (
+    Alternative,
     Mutant,
     full_submission,
     graded_cells,
+    load_alternatives,
     load_mutants,
     mutant_submission,
     notebooks,
     read,
     write_submission_folder,
 )
-from grader.workspace import REPO, SOLUTIONS, assignment_ids
+from grader.workspace import MUTATION_RECORD, REPO, SOLUTIONS, assignment_ids
 
 SOLUTION_STUDENT = "solution"
-RECORD = REPO / "grader" / "reference" / "mutation_record.json"
+RECORD = MUTATION_RECORD
 #: modules of grader/ that take no part in grading a submission (their edits keep the record)
 NOT_GRADING = ("classroom.py", "student_course.py", "progress.py", "merge.py", "release.py",
                "calibrate_metrics.py", "feedback.py")
@@ -68,28 +79,97 @@ def build_mutant_submissions(root: Path, assignments: list[str]) -> dict[str, li
     return mutants
 
 
+def build_alternative_submissions(root: Path, assignments: list[str]
+                                  ) -> dict[str, list[Alternative]]:
+    """Write every alternative correct answer of each assignment as students under ``root``."""
+    alternatives = {}
+    for a in assignments:
+        alternatives[a] = load_alternatives(a)
+        for alt in alternatives[a]:
+            write_submission(root, alt.student_id, a, mutant_submission(alt))
+    return alternatives
+
+
+def grade_variants(root: Path, assignments: list[str], jobs: int, mutants_too: bool = True
+                   ) -> tuple[GradeReport, dict[str, list[Mutant]], dict[str, list[Alternative]]]:
+    """Grade the solution, mutants and alternatives of ``assignments`` (in ``root``, a fresh
+    folder); one report holds them all.
+
+    Mutants are graded by the trusted checks alone (``checks_only``: each must be caught by code
+    outside the student's process); alternatives as a student is, the kernel's visible
+    assertions counting too (a right answer must pass those as well).  ``mutants_too=False``
+    grades the solution and the alternatives only (a quick check while writing them)."""
+    mutants = build_mutant_submissions(root / "mutants", assignments)
+    if not mutants_too:
+        mutants = {a: [] for a in assignments}
+        for student in (root / "mutants").iterdir():
+            if student.name != SOLUTION_STUDENT:
+                shutil.rmtree(student)
+    alternatives = build_alternative_submissions(root / "alternatives", assignments)
+    report = grade(root / "mutants", root / "out-mutants", assignments, verbose=False,
+                   jobs=jobs, checks_only=True)
+    if any(alternatives.values()):
+        alt = grade(root / "alternatives", root / "out-alternatives",
+                    [a for a in assignments if alternatives[a]], verbose=False, jobs=jobs)
+        report.totals.update(alt.totals)
+        report.cells.update(alt.cells)
+        report.problems.update(alt.problems)
+        report.notes.update(alt.notes)
+        report.seconds += alt.seconds
+    return report, mutants, alternatives
+
+
+def test_points(assignment: str) -> dict[str, float]:
+    """{test cell: points} of an assignment's source notebooks."""
+    out: dict[str, float] = {}
+    for nb in notebooks(assignment):
+        out.update(graded_cells(read(SOLUTIONS / assignment / nb)))
+    return out
+
+
 def max_points(assignment: str) -> float:
     return sum(sum(graded_cells(read(SOLUTIONS / assignment / nb)).values())
                for nb in notebooks(assignment))
 
 
+def kept_points(mutant: Mutant, cells: dict[str, float]) -> list[str]:
+    """Test cells in which ``mutant`` (with per-cell scores ``cells``) kept points it should
+    lose: all of a ``kills`` cell's, some of a ``loses`` cell's."""
+    full = test_points(mutant.assignment)
+    return [c for c in mutant.kills if cells.get(c) != 0] + \
+        [c for c in mutant.loses if cells.get(c) is None or cells[c] >= full[c]]
+
+
 def survivors(report: GradeReport, mutants: list[Mutant]) -> list[Mutant]:
     """Mutants that kept the points of a test cell they should lose."""
-    return [m for m in mutants
-            if any(report.cells.get((m.student_id, m.assignment, c), (None,))[0] != 0 for c in m.kills)]
+    return [m for m in mutants if kept_points(m, cell_scores(report, m.student_id, m.assignment))]
 
 
-def summarize(report: GradeReport, mutants: dict[str, list[Mutant]]) -> tuple[str, bool]:
-    """The mutation-score table, and whether every mutant died and every solution is full."""
+def failing(report: GradeReport, alternatives: list[Alternative]) -> list[Alternative]:
+    """Alternative correct answers that lost points."""
+    return [alt for alt in alternatives
+            if report.score(alt.student_id, alt.assignment) != max_points(alt.assignment)]
+
+
+def summarize(report: GradeReport, mutants: dict[str, list[Mutant]],
+              alternatives: dict[str, list[Alternative]] | None = None) -> tuple[str, bool]:
+    """The mutation-score table, and whether every mutant died and every solution and
+    alternative is full."""
+    alternatives = alternatives or {}
     ok = True
-    lines = [f"{'assignment':<20}{'killed / total':>16}   solution"]
+    lines = [f"{'assignment':<20}{'killed / total':>16}{'alternatives':>16}   solution"]
     for a, ms in mutants.items():
         alive = survivors(report, ms)
+        alts = alternatives.get(a, [])
+        wrong = failing(report, alts)
         solution = report.score(SOLUTION_STUDENT, a)
-        ok &= solution == max_points(a) and not alive
-        lines.append(f"{a:<20}{len(ms) - len(alive):>8} / {len(ms):<6}   "
+        ok &= solution == max_points(a) and not alive and not wrong
+        lines.append(f"{a:<20}{len(ms) - len(alive):>8} / {len(ms):<6}"
+                     f"{len(alts) - len(wrong):>8} / {len(alts):<6}   "
                      f"{solution:g} / {max_points(a):g}")
         lines += [f"   SURVIVED {m.name}: {m.why}" for m in alive]
+        lines += [f"   LOST POINTS {alt.name} ({report.score(alt.student_id, a):g}): {alt.why}"
+                  for alt in wrong]
     return "\n".join(lines), ok
 
 
@@ -101,6 +181,7 @@ def inputs_digest(assignment: str) -> str:
              for p in sorted(base.rglob("*")) if p.is_file()
              and not any(part.startswith(".") or part == "__pycache__"  # lab checkpoints, caches
                          for part in p.relative_to(base).parts)]
+    files += sorted((REPO / "grader" / "alternatives" / assignment).glob("*.py"))
     files += [p for p in sorted((REPO / "grader").glob("*.py")) if p.name not in NOT_GRADING]
     files += sorted((REPO / "gancourse").rglob("*.py"))
     files += [REPO / "pyproject.toml", REPO / "requirements.lock"]
@@ -117,7 +198,8 @@ def cell_scores(report: GradeReport, student: str, assignment: str) -> dict[str,
 
 
 def build_record(report: GradeReport, mutants: dict[str, list[Mutant]],
-                 command: str) -> dict:
+                 alternatives: dict[str, list[Alternative]], command: str,
+                 fingerprints: Path | None = None) -> dict:
     """The mutation record of a grading run of every mutant (see the module docstring)."""
     from gancourse.provenance import cpu_model, git
 
@@ -136,6 +218,12 @@ def build_record(report: GradeReport, mutants: dict[str, list[Mutant]],
             "max_score": max_points(a),
             "solution": cell_scores(report, SOLUTION_STUDENT, a),
             "mutants": {m.name: cell_scores(report, m.student_id, a) for m in ms},
+            "alternatives": {alt.name: cell_scores(report, alt.student_id, a)
+                             for alt in alternatives.get(a, [])},
+            # grader/mistakes.py: how each mutant's observations depart from the solution's
+            "mistakes": collect_mistakes(fingerprints, a, SOLUTION_STUDENT,
+                                         [(m.name, m.student_id, m.kills + m.loses, m.why) for m in ms])
+            if fingerprints is not None else {},
         }
     return record
 
@@ -165,19 +253,28 @@ def record_problems(record: dict, assignments: list[str]) -> list[str]:
             problems.append(f"{a}: the record's mutants are not grader/mutants/{a}/")
             continue
         for m in ms:
-            cells = entry["mutants"][m.name]
-            if any(cells.get(c) != 0 for c in m.kills):
-                problems.append(f"{a}/{m.name} survived: a test cell in {m.kills} kept points")
+            kept = kept_points(m, entry["mutants"][m.name])
+            if kept:
+                problems.append(f"{a}/{m.name} survived: test cell(s) {kept} kept points")
+        alts = load_alternatives(a)
+        if set(entry.get("alternatives", {})) != {alt.name for alt in alts}:
+            problems.append(f"{a}: the record's alternatives are not grader/alternatives/{a}/")
+            continue
+        for alt in alts:
+            if sum(entry["alternatives"][alt.name].values()) != full:
+                problems.append(f"{a}/{alt.name}: a correct answer lost points "
+                                f"({sum(entry['alternatives'][alt.name].values())} / {full})")
     return problems
 
 
-def sample_mutants(assignments: list[str], per_assignment: int, seed: str) -> list[Mutant]:
-    """``per_assignment`` mutants of each assignment, chosen by ``seed`` (the commit, so each
-    commit re-grades other ones)."""
+def sample_mutants(assignments: list[str], per_assignment: int, seed: str,
+                   alternatives: bool = False) -> list[Mutant] | list[Alternative]:
+    """``per_assignment`` mutants (or alternatives) of each assignment, chosen by ``seed`` (the
+    commit, so each commit re-grades other ones)."""
     rng = random.Random(seed)
     picked = []
     for a in assignments:
-        ms = load_mutants(a)
+        ms = load_alternatives(a) if alternatives else load_mutants(a)
         picked += rng.sample(ms, min(per_assignment, len(ms)))
     return picked
 
@@ -189,24 +286,33 @@ def main(argv: list[str] | None = None) -> int:
                         help="parallel grading jobs (default: one per CPU core)")
     parser.add_argument("--record", action="store_true",
                         help=f"also write {RECORD.relative_to(REPO)} (every assignment)")
+    parser.add_argument("--alternatives-only", action="store_true",
+                        help="grade the solutions and alternatives only, not the mutants")
     args = parser.parse_args(argv)
+    if args.record and args.alternatives_only:
+        parser.error("--record grades every mutant; leave out --alternatives-only")
     if args.record and args.assignment:
         parser.error("--record grades every assignment; leave out --assignment")
     assignments = args.assignment or assignment_ids()
     with tempfile.TemporaryDirectory(prefix="gancourse-mutants-") as tmp:
-        mutants = build_mutant_submissions(Path(tmp) / "subs", assignments)
-        report = grade(Path(tmp) / "subs", Path(tmp) / "out", assignments, verbose=False,
-                       jobs=args.jobs, checks_only=True)
-    table, ok = summarize(report, mutants)
+        fingerprints = Path(tmp) / "fingerprints"
+        os.environ[RECORD_ENV] = str(fingerprints)  # the trusted checks save what they observed
+        try:
+            report, mutants, alternatives = grade_variants(Path(tmp), assignments, args.jobs,
+                                                           mutants_too=not args.alternatives_only)
+        finally:
+            os.environ.pop(RECORD_ENV, None)
+        record = build_record(report, mutants, alternatives, "python -m grader.mutation "
+                              f"--record --jobs {args.jobs}", fingerprints)
+    table, ok = summarize(report, mutants, alternatives)
     print(table)
     print(f"graded {len(report.totals)} notebooks in {report.seconds:.0f} s")
     if args.record:
         if not ok:
-            print(f"not writing {RECORD}: a mutant survived or a solution is not full")
+            print(f"not writing {RECORD}: a mutant survived, or a solution or alternative "
+                  "is not full")
             return 1
-        RECORD.write_text(json.dumps(build_record(report, mutants, "python -m grader.mutation "
-                                                  f"--record --jobs {args.jobs}"),
-                                     indent=1, sort_keys=True) + "\n")
+        RECORD.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
         print(f"wrote {RECORD}")
     return 0 if ok else 1
 

@@ -439,7 +439,8 @@ class SandboxedExecute(Execute):
         self._checks = verdict.TrustedChecks(
             [(c.metadata.get("nbgrader", {}).get("grade_id", f"cell {i}"), c.source)
              for i, c in enumerate(nb.cells) if cell_role(c) == "student"],
-            files={path.name: content for path, content in self._submitted.items()})
+            files={path.name: content for path, content in self._submitted.items()},
+            student=self._notes["student"], assignment=self._notes["assignment"])
         self._observations: list[str] | None = None
         try:
             return super().preprocess(nb, resources, km)
@@ -648,7 +649,8 @@ class SandboxedExecute(Execute):
                     kept.append(o)
         why = None
         if split is not None and split.check is not None:
-            why = self._checks.run(split, payloads)
+            why = self._checks.run(split, payloads,
+                                   cell.metadata.get("nbgrader", {}).get("grade_id", "?"))
         kernel_counts = not (split is not None and split.check is not None and verdict.checks_only())
         error = None
         if integrity_failed:
@@ -662,6 +664,18 @@ class SandboxedExecute(Execute):
             else:
                 error = _capped_error("StderrOutput", "the test wrote to stderr: "
                                       + first.get("text", "")[:500], [])
+        elif why is not None and 0.0 < self._checks.credit < 1.0:
+            # partial credit (verdict.py's parts): nbgrader scores a test cell whose outputs
+            # hold no error and an execute_result by the number it shows
+            points = float(cell.metadata.get("nbgrader", {}).get("points", 0))
+            earned = round(points * self._checks.credit, 2)
+            note = NotebookNode(output_type="stream", name="stdout",
+                                text=f"Partial credit: {earned:g} of {points:g} points. "
+                                     f"Parts that failed:\n{why}\n")
+            result = NotebookNode(output_type="execute_result", execution_count=None,
+                                  metadata={}, data={"text/plain": repr(earned)})
+            cell.outputs = kept + [note, result]
+            return
         elif why is not None:
             error = _capped_error("AssertionError", why, [])
         if why is not None and error is not None and error.get("evalue") != why:

@@ -25,6 +25,17 @@ notebook, as the grader read them.  So the references, the tolerances and the co
 computed by code the student's process can neither see nor change: no ``__eq__``, patched
 NumPy, rewritten kernel reply or displayed value can make a failing check pass.
 
+**Partial credit.** A check may split a cell into parts, each worth a share of its points::
+
+    with part("the value", 2):                            # 2 of the cell's 3 shares
+        assert np.isclose(returned(obs["v"]), want), "the value is wrong"
+    with part("the errors it raises", 1):
+        assert raised(obs["bad"], ValueError), "a bad input should raise ValueError"
+
+A failed assertion (or any error) inside a part costs that part only; the cell scores its points
+times the passed shares (``TrustedChecks.credit``) and its feedback names each failed part.  A
+failure outside every part costs the whole cell.
+
 The cell's grade is the conjunction of the kernel's own run (no error) and the check; with
 ``GANCOURSE_VERDICT=checks`` (``make mutants``) the check alone decides a cell that has one, so
 the mutation score measures the trusted checks, not assertions the student's process could skip.
@@ -34,6 +45,7 @@ runs in both places, so its inputs are identical and the kernel's copy cannot ch
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import os
 import re
@@ -43,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from gancourse.observations import MIME, ObservationError, Raised, Tensor, decode_payload
+from grader.mistakes import likely_mistakes, save_fingerprint
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 SECTION = re.compile(r"^#### (SHARED|PROBE|CHECK)\s*$", re.M)
@@ -150,15 +163,33 @@ class TrustedChecks:
     namespace in which the notebook's SHARED and CHECK sections run, in order."""
 
     def __init__(self, student_cells: list[tuple[str, str]],
-                 files: dict[str, bytes | None] | None = None):
+                 files: dict[str, bytes | None] | None = None,
+                 student: str = "?", assignment: str = "?"):
         self.student_cells = student_cells
+        self.student, self.assignment = student, assignment
         self.files = dict(files or {})
         self.functions = student_functions(student_cells)
         self.library = _library_names(student_cells)
         self.ns: dict[str, Any] = {"__name__": "gancourse_check", "np": np, "Raised": Raised,
                                    "Tensor": Tensor, "written_by_student": self.written_by_student,
                                    "raised": raised, "returned": returned,
-                                   "submitted_file": self.submitted_file}
+                                   "submitted_file": self.submitted_file, "part": self.part}
+        #: the share of its points the last checked cell earned (1: passed, 0: failed)
+        self.credit = 1.0
+        self._parts: dict[str, list] = {}  # part name -> [weight, why it failed or None]
+
+    @contextlib.contextmanager
+    def part(self, name: str, weight: float = 1.0):
+        """A part of a check worth ``weight`` shares (see the module docstring)."""
+        if not (isinstance(weight, (int, float)) and weight > 0) or name in self._parts:
+            raise TestSourceError(f"part {name!r}: a new name and a positive weight, please")
+        entry = self._parts[name] = [float(weight), None]
+        try:
+            yield
+        except AssertionError as exc:
+            entry[1] = (str(exc) or "a hidden check failed")[:MESSAGE_CHARS]
+        except Exception as exc:  # noqa: BLE001 - a result of the wrong kind or shape
+            entry[1] = f"a hidden check failed on your results ({_last_line(exc)})"
 
     def submitted_file(self, name: str) -> bytes | None:
         """The bytes of a file submitted beside the notebook (``EXTRA_FILES``), as the grader
@@ -184,12 +215,32 @@ class TrustedChecks:
                            if isinstance(n, ast.Constant) and isinstance(n.value, str))
         return not (used & self.library) and "gancourse" not in strings
 
-    def run(self, split: SplitTest, payloads: list[str]) -> str | None:
-        """Run a cell's SHARED + CHECK; None if it passed, else why it failed (for the student)."""
+    def run(self, split: SplitTest, payloads: list[str], cell: str = "?") -> str | None:
+        """Run a cell's SHARED + CHECK; None if it passed, else why it failed (for the student),
+        with the known mistakes the observations match (grader/mistakes.py)."""
         try:
             obs = collect(payloads)
         except ObservationError as exc:
+            self.credit = 0.0
             return f"the test's results could not be read: {exc}"
+        save_fingerprint(self.student, self.assignment, cell, obs)
+        self._parts = {}
+        why = self._check(split, obs)
+        failed = {name: w for name, w in self._parts.items() if w[1] is not None}
+        total = sum(w for w, _ in self._parts.values())
+        self.credit = 0.0 if why is not None else (
+            1.0 - sum(w for w, _ in failed.values()) / total if failed else 1.0)
+        if why is None and failed:
+            why = "\n".join(f"{name} (part worth {w / total:.0%} of the points): {msg}"
+                            for name, (w, msg) in failed.items())
+        if why is not None:
+            hints = likely_mistakes(self.assignment, cell, obs)
+            if hints:
+                why = why[:MESSAGE_CHARS] + "\n" + "\n".join(
+                    f"This looks like a known mistake: {h}." for h in hints[:3])
+        return why
+
+    def _check(self, split: SplitTest, obs: dict[str, Any]) -> str | None:
         self.ns["obs"] = obs
         try:
             if split.shared.strip():

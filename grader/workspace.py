@@ -15,6 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
 ASSIGNMENTS = REPO / "assignments"
+MUTATION_RECORD = REPO / "grader" / "reference" / "mutation_record.json"  # grader/mutation.py
 CONFIG = REPO / "grader" / "nbgrader_config.py"
 
 

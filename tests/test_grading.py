@@ -23,18 +23,21 @@ from grader.grade import default_jobs, grade
 from grader.mutation import (
     SOLUTION_STUDENT,
     cell_scores,
+    failing,
     load_record,
     max_points,
     record_problems,
     sample_mutants,
     summarize,
     survivors,
+    test_points,
     write_submission,
 )
 from grader.submissions import (
     EXAMPLES,
     answer_cells,
     full_submission,
+    load_alternatives,
     load_mutants,
     mutant_submission,
     notebooks,
@@ -64,6 +67,8 @@ def _seed() -> str:
 #: the mutants this run re-grades (grader/mutation.py: other ones for every commit); the
 #: committed record vouches for all of them and must be reproduced by these cell for cell
 SAMPLE = sample_mutants(ALL, per_assignment=2, seed=_seed())
+#: and the alternative correct answers it re-grades (the record vouches for all of them too)
+ALT_SAMPLE = sample_mutants(ALL, per_assignment=1, seed=_seed(), alternatives=True)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +79,7 @@ def mutant_run(tmp_path_factory):
     subs = tmp_path_factory.mktemp("subs")
     for a in ALL:
         write_submission(subs, SOLUTION_STUDENT, a, full_submission(a))
-    for m in SAMPLE:
+    for m in (*SAMPLE, *ALT_SAMPLE):
         write_submission(subs, m.student_id, m.assignment, mutant_submission(m))
     return grade(subs, tmp_path_factory.mktemp("out") / "results", verbose=False,
                  jobs=default_jobs(), checks_only=True)
@@ -100,6 +105,13 @@ def test_every_assignment_has_mutants_covering_every_answer_cell():
         assert answers <= {m.cell for m in mutants}, f"{a}: answer cells without a mutant"
 
 
+def test_every_assignment_has_alternative_correct_answers():
+    for a in ALL:
+        alternatives = load_alternatives(a)
+        assert len(alternatives) >= 3, f"{a}: fewer than 3 alternatives in grader/alternatives/{a}/"
+        assert all(alt.why for alt in alternatives)
+
+
 def test_the_mutation_record_vouches_for_every_mutant_of_this_checkout(record):
     assert record_problems(record, ALL) == []
     prov = record["provenance"]
@@ -107,13 +119,15 @@ def test_the_mutation_record_vouches_for_every_mutant_of_this_checkout(record):
     assert prov["machine"] and prov["finished"] and prov["seconds"] > 0 and prov["commit"]
     for a in ALL:
         assert len(record["assignments"][a]["mutants"]) == len(load_mutants(a)) > 0
+        assert len(record["assignments"][a]["alternatives"]) == len(load_alternatives(a)) > 0
 
 
 def test_a_stale_or_doctored_record_is_refused(record):
     a = ALL[0]
     victim = load_mutants(a)[0]
     doctored = json.loads(json.dumps(record))
-    doctored["assignments"][a]["mutants"][victim.name][victim.kills[0]] = 1.0
+    cell = (victim.kills + victim.loses)[0]
+    doctored["assignments"][a]["mutants"][victim.name][cell] = test_points(a)[cell]
     assert any(f"{victim.name} survived" in p for p in record_problems(doctored, [a]))
     doctored = json.loads(json.dumps(record))
     doctored["assignments"][a]["inputs_sha256"] = "0" * 64
@@ -121,6 +135,13 @@ def test_a_stale_or_doctored_record_is_refused(record):
     doctored = json.loads(json.dumps(record))
     del doctored["assignments"][a]["mutants"][victim.name]
     assert any("not grader/mutants" in p for p in record_problems(doctored, [a]))
+    alt = load_alternatives(a)[0]
+    doctored = json.loads(json.dumps(record))
+    cells = doctored["assignments"][a]["alternatives"][alt.name]
+    cells[next(iter(cells))] = 0.0
+    assert any(f"{alt.name}: a correct answer lost points" in p for p in record_problems(doctored, [a]))
+    del doctored["assignments"][a]["alternatives"][alt.name]
+    assert any("not grader/alternatives" in p for p in record_problems(doctored, [a]))
     doctored["assignments"].pop(a)
     assert record_problems(doctored, [a]) == [f"{a}: not in the record"]
     with pytest.raises(FileNotFoundError, match="make mutants RECORD=1"):
@@ -155,6 +176,32 @@ def test_mutant_loses_points_as_recorded(mutant_run, record, mutant):
         record["assignments"][mutant.assignment]["mutants"][mutant.name]
 
 
+@pytest.mark.parametrize("alternative", ALT_SAMPLE, ids=lambda m: f"{m.assignment}/{m.name}")
+def test_alternative_keeps_full_marks_as_recorded(mutant_run, record, alternative):
+    assert not failing(mutant_run, [alternative]), f"a correct answer lost points: {alternative.why}"
+    assert cell_scores(mutant_run, alternative.student_id, alternative.assignment) == \
+        record["assignments"][alternative.assignment]["alternatives"][alternative.name]
+
+
+def test_feedback_names_the_mistake_a_mutant_reproduces(mutant_run, record):
+    """A failed test cell whose observations match a recorded mistake (grader/mistakes.py)
+    says which; the solution's feedback names none."""
+    named = 0
+    for m in SAMPLE:
+        recorded = record["assignments"][m.assignment]["mistakes"]
+        if not any(e["mutant"] == m.name for cell in m.kills + m.loses
+                   for e in recorded.get(cell, [])):
+            continue
+        html = "".join(_html_text(p.read_text()) for p in
+                       (mutant_run.out / "feedback" / m.student_id / m.assignment).glob("*.html"))
+        named += f"This looks like a known mistake: {m.why}." in html
+    assert named > 0, "no sampled mutant's feedback names its mistake"
+    for a in ALL:
+        html = "".join(p.read_text() for p in
+                       (mutant_run.out / "feedback" / SOLUTION_STUDENT / a).glob("*.html"))
+        assert "This looks like a known mistake" not in html
+
+
 def test_mutation_score_table(mutant_run):
     mutants = {a: [m for m in SAMPLE if m.assignment == a] for a in ALL}
     table, ok = summarize(mutant_run, mutants)
@@ -166,8 +213,9 @@ def test_mutation_score_table(mutant_run):
     a = ALL[0]
     fake = dict(mutant_run.cells)
     victim = mutants[a][0]
-    for cell in victim.kills:
-        fake[(victim.student_id, a, cell)] = (1.0, 1.0)
+    for cell in victim.kills + victim.loses:
+        points = test_points(a)[cell]
+        fake[(victim.student_id, a, cell)] = (points, points)
     doctored = type(mutant_run)(out=mutant_run.out, seconds=0, totals=mutant_run.totals, cells=fake)
     table, ok = summarize(doctored, {a: mutants[a]})
     assert not ok and f"SURVIVED {victim.name}" in table

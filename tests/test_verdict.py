@@ -209,3 +209,35 @@ def test_every_hidden_test_of_the_solutions_is_laid_out_for_the_grader(assignmen
                 assert "observe(" in split.kernel and "#### CHECK" not in split.kernel
                 compile(split.kernel, meta["grade_id"], "exec")
                 compile(split.shared + "\n" + split.check, meta["grade_id"], "exec")
+
+
+PARTS_CELL = """assert True
+### BEGIN HIDDEN TESTS
+#### PROBE
+observe(v=f(1), bad=outcome(f, None))
+#### CHECK
+assert obs["v"] is not None, "report a value"
+with part("the value", 3):
+    assert obs["v"] == 2, "f(1) = 2"
+with part("the errors", 1):
+    assert raised(obs["bad"], TypeError), "f(None) raises TypeError"
+### END HIDDEN TESTS"""
+
+
+def test_parts_of_a_check_earn_their_share_and_are_named():
+    checks = TrustedChecks([("f", "def f(x):\n    return x + 1\n")])
+    split = split_test(PARTS_CELL)
+    raised_type = outcome(lambda: None + 1)
+    payload = lambda v, bad: [json.dumps({"v": encode(v), "bad": encode(bad)})]  # noqa: E731
+    assert checks.run(split, payload(2, raised_type)) is None and checks.credit == 1.0
+    why = checks.run(split, payload(2, 5))
+    assert checks.credit == 0.75
+    assert why == "the errors (part worth 25% of the points): f(None) raises TypeError"
+    why = checks.run(split, payload(3, 5))
+    assert checks.credit == 0.0 and "the value (part worth 75%" in why and "the errors" in why
+    # a failure outside every part costs the whole cell
+    assert checks.run(split, payload(None, raised_type)) == "report a value"
+    assert checks.credit == 0.0
+    # a part named twice or weighted 0 is a mistake of the test's author
+    twice = PARTS_CELL.replace('part("the errors", 1)', 'part("the value", 1)')
+    assert "part 'the value'" in checks.run(split_test(twice), payload(2, raised_type))

@@ -1,5 +1,5 @@
 # cell: sample_latent
-# kills: test_sample_latent_values
+# loses: test_sample_latent_values
 # why: ignores the seeded Generator and draws from NumPy's legacy global state
 def sample_latent(n, dim, kind="normal", seed=None):
     if n <= 0 or dim <= 0:

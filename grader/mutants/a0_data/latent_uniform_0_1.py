@@ -1,5 +1,5 @@
 # cell: sample_latent
-# kills: test_sample_latent_values
+# loses: test_sample_latent_values
 # why: uniform noise on [0, 1] instead of [-1, 1]
 def sample_latent(n, dim, kind="normal", seed=None):
     if n <= 0 or dim <= 0:
