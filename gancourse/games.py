@@ -24,6 +24,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
+from gancourse.checks import finite_floats
+
 __all__ = ["bilinear_grad", "simultaneous_step", "alternating_step", "extragradient_step",
            "optimistic_step", "trajectory", "METHODS", "pure_nash_equilibria",
            "mixed_equilibrium_2x2_zero_sum", "optimal_discriminator", "gan_value"]
@@ -170,14 +172,9 @@ def trajectory(method: str | Callable, x0: float, y0: float, lr: float, steps: i
 
 # matrix games
 def _payoffs(M: ArrayLike, name: str) -> np.ndarray:
-    try:
-        M = np.asarray(M, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a numeric matrix ({exc})") from None
-    if M.ndim != 2 or M.size == 0:
+    M = finite_floats(M, name)
+    if M.ndim != 2:
         raise ValueError(f"{name} must be a non-empty 2-D payoff matrix, got shape {M.shape}")
-    if not np.isfinite(M).all():
-        raise ValueError(f"{name} must be finite (no NaN or inf)")
     return M
 
 

@@ -64,16 +64,15 @@ class ModelRecipe:
 
 
 RECIPES: dict[str, ModelRecipe] = {}
-MODELS: tuple[str, ...] = ()
+#: the registered model names: a live view of :data:`RECIPES`
+MODELS = RECIPES.keys()
 
 
 def register(model: ModelRecipe) -> ModelRecipe:
     """Add ``model`` to :data:`RECIPES` (a name may be registered once)."""
-    global MODELS
     if model.name in RECIPES:
         raise ValueError(f"model {model.name!r} is already registered")
     RECIPES[model.name] = model
-    MODELS = tuple(RECIPES)
     return model
 
 

@@ -246,7 +246,8 @@ def plot_losses(history: Mapping[str, Sequence[float]], *, title: str | None = N
 def plot_samples_2d(real: ArrayLike | None = None, fake: ArrayLike | None = None, *,
                     centers: ArrayLike | GaussianMixture2D | None = None,
                     title: str | None = None,
-                    lim: float | tuple[float, float] | None = None) -> Figure:
+                    lim: float | tuple[float, float] | None = None,
+                    ax: Axes | None = None, legend: bool = True) -> Figure:
     """Scatter real and generated 2-D points, with the mixture's mode centers marked.
 
     Args:
@@ -257,9 +258,11 @@ def plot_samples_2d(real: ArrayLike | None = None, fake: ArrayLike | None = None
         title: axes title.
         lim: both axes' limits: ``L`` for (-L, L) or a pair (low, high); default fits the
             points and centers with a 5% margin.
+        ax: draw into these axes (a panel of a grid of snapshots) instead of a new figure.
+        legend: label the point sets (off for small panels).
 
     Returns:
-        A figure with one square axes.
+        A figure with one square axes, or ``ax``'s figure when ``ax`` is given.
 
     Raises:
         ValueError: neither real nor fake given; a point set that is not (N, 2), empty, or has
@@ -278,7 +281,9 @@ def plot_samples_2d(real: ArrayLike | None = None, fake: ArrayLike | None = None
         margin = 0.05 * (hi - lo) if hi > lo else 1.0
         lim = (lo - margin, hi + margin)
     lo, hi = _interval(lim, "lim")
-    fig, ax = plt.subplots(figsize=(5, 5))
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(5, 5))
     for name, p, color in sets:
         if name == "centers":
             ax.scatter(p[:, 0], p[:, 1], marker="x", s=40, linewidths=1.5, color=CENTER_COLOR,
@@ -288,9 +293,12 @@ def plot_samples_2d(real: ArrayLike | None = None, fake: ArrayLike | None = None
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     ax.set_aspect("equal")
-    ax.legend(loc="upper right", markerscale=2, fontsize="small")
+    if legend:
+        ax.legend(loc="upper right", markerscale=2, fontsize="small")
     if title:
         ax.set_title(title)
+    if not own:
+        return ax.figure
     fig.tight_layout()
     return _detached(fig)
 

@@ -57,8 +57,8 @@ from pathlib import Path
 
 from grader.gradebook import copy_tree_into, merge_gradebook
 from grader.progress import EXPECTED_FILE, GradingProgress, compare, expected_scores
-from grader.submissions import EXTRA_FILES
-from grader.workspace import REPO, GradingError, Workspace, assignment_ids
+from grader.submissions import EXTRA_FILES, manual_cells, notebooks, read
+from grader.workspace import REPO, SOLUTIONS, GradingError, Workspace, assignment_ids
 
 NOTES_FILE = "grading_notes.txt"
 
@@ -170,16 +170,21 @@ def _max_score(ws: Workspace, assignment: str) -> float:
 
 
 def _read_gradebook(ws: Workspace, report: GradeReport, assignments: list[str]) -> None:
+    """Totals as nbgrader keeps them (the maximum includes the written answers graded by hand,
+    whose score is 0 until a grader gives one) and the autograded test cells' scores."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{ws.root / 'gradebook.db'}", "gancourse") as gb:
         for assignment in assignments:
+            by_hand = {gid for name in notebooks(assignment)
+                       for gid in manual_cells(read(SOLUTIONS / assignment / name))}
             for sub in gb.assignment_submissions(assignment):
                 report.totals[(sub.student_id, assignment)] = (sub.score, sub.max_score)
                 for nb in sub.notebooks:
                     for grade in nb.grades:
-                        report.cells[(sub.student_id, assignment, grade.name)] = (
-                            grade.score, grade.max_score)
+                        if grade.name not in by_hand:
+                            report.cells[(sub.student_id, assignment, grade.name)] = (
+                                grade.score, grade.max_score)
 
 
 #: Exceptions in nbgrader's log and what they mean for the student.

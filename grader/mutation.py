@@ -47,6 +47,7 @@ from grader.submissions import (
     graded_cells,
     load_alternatives,
     load_mutants,
+    manual_cells,
     mutant_submission,
     notebooks,
     read,
@@ -125,6 +126,12 @@ def test_points(assignment: str) -> dict[str, float]:
     for nb in notebooks(assignment):
         out.update(graded_cells(read(SOLUTIONS / assignment / nb)))
     return out
+
+
+def manual_points(assignment: str) -> float:
+    """Points of an assignment's written answers, graded by hand (not by the autograder)."""
+    return sum(sum(manual_cells(read(SOLUTIONS / assignment / nb)).values())
+               for nb in notebooks(assignment))
 
 
 def max_points(assignment: str) -> float:

@@ -103,6 +103,13 @@ def graded_cells(nb) -> dict[str, float]:
             if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
 
 
+def manual_cells(nb) -> dict[str, float]:
+    """Manually graded answer cells (solution and grade: a written answer graded by hand in
+    Formgrader, never by the autograder): grade_id -> points."""
+    return {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c).get("points", 0)) for c in nb.cells
+            if nbgrader_meta(c).get("grade") and nbgrader_meta(c).get("solution")}
+
+
 def solution_answers(source_nb) -> dict[str, str]:
     """The instructor's answer for every answer cell, solution markers removed."""
     return {gid: "\n".join(line for line in cell.source.splitlines() if not _MARKER.match(line))

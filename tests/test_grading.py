@@ -25,6 +25,7 @@ from grader.mutation import (
     cell_scores,
     failing,
     load_record,
+    manual_points,
     max_points,
     record_problems,
     sample_mutants,
@@ -257,10 +258,11 @@ def test_make_grade_on_bundled_examples(tmp_path):
         for a, score in per_assignment.items():
             row = rows[(student, a)]
             assert float(row["score"]) == score, (student, a, row)
-            assert float(row["max_score"]) == max_points(a)
+            # the maximum counts the written answer, graded by hand later in Formgrader
+            assert float(row["max_score"]) == max_points(a) + manual_points(a) > max_points(a)
             for nb in notebooks(a):
                 html = (out / "feedback" / student / a / f"{Path(nb).stem}.html").read_text()
-                assert f"Score: {float(score)} / {float(max_points(a))}" in html
+                assert f"Score: {float(score)} / {float(max_points(a) + manual_points(a))}" in html
                 # what goes back to the student shows no hidden test and no trusted check
                 for secret in ("BEGIN HIDDEN TESTS", "#### CHECK", "#### PROBE", "observe("):
                     assert secret not in html, (student, a, secret)

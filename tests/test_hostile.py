@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from grader.grade import grade
-from grader.submissions import answer_cells, full_submission, graded_cells, read
+from grader.submissions import answer_cells, full_submission, graded_cells, manual_cells, read
 from grader.workspace import ASSIGNMENTS, REPO, SOLUTIONS
 
 pytestmark = pytest.mark.slow
@@ -474,7 +474,7 @@ def test_each_submission_gets_the_right_score_status_and_message(hostile_run, pr
         # stops the kernel instead, which fails the submission
         spec, status, words = 0.0, "error", ("processes",)
     score, max_score = report.totals[(student, A)]
-    assert max_score == full
+    assert max_score == full + sum(manual_cells(read(SOLUTIONS / A / NB)).values())
     if student == "memfd_hoard" and not protections["memory"].startswith("memory cgroup"):
         spec, status, words = "full", "graded", ()  # documented fallback (README): not counted
     if student == "peek_other_kernels" and not protections["filesystem"].startswith("landlock"):

@@ -180,6 +180,23 @@ def test_plot_samples_2d_draws_each_set():
     only_fake = viz.plot_samples_2d(fake=fake)  # auto limits cover every point
     lo, hi = only_fake.axes[0].get_xlim()
     assert lo < fake.min() and hi > fake.max()
+    assert ax.get_legend() is not None
+
+
+def test_plot_samples_2d_draws_into_a_panel_of_a_grid():
+    import matplotlib.pyplot as plt
+
+    ring = ring_of_gaussians()
+    fig, axes = plt.subplots(1, 2)
+    for ax, seed in zip(axes, (1, 2)):
+        fake = ring.sample(20, seed=seed)
+        got = viz.plot_samples_2d(ring.sample(40, seed=0), fake, centers=ring, lim=2.5, ax=ax,
+                                  legend=False, title=f"seed {seed}")
+        assert got is fig and len(ax.collections) == 3 and ax.get_legend() is None
+        np.testing.assert_allclose(ax.collections[1].get_offsets(), fake, atol=1e-6)
+        assert ax.get_xlim() == (-2.5, 2.5) and ax.get_title() == f"seed {seed}"
+    assert len(fig.axes) == 2
+    plt.close(fig)
 
 
 @pytest.mark.parametrize("kwargs", [

@@ -262,19 +262,19 @@ class Objective:
 
 
 OBJECTIVE_REGISTRY: dict[str, Objective] = {}
-OBJECTIVES: tuple[str, ...] = ()  #: the registered names, in registration order
+#: the registered names, in registration order: a live view of the registry (an objective
+#: registered later shows up in it, also where it was imported by name)
+OBJECTIVES = OBJECTIVE_REGISTRY.keys()
 
 
 def register_objective(objective: Objective) -> Objective:
     """Add ``objective`` to the registry (a name may be registered once)."""
-    global OBJECTIVES
     if objective.name in OBJECTIVE_REGISTRY:
         raise ValueError(f"objective {objective.name!r} is already registered")
     if next(iter(objective.g_losses), None) != "non_saturating":
         raise ValueError("an objective's first (default) generator loss must be named "
                          "'non_saturating'")
     OBJECTIVE_REGISTRY[objective.name] = objective
-    OBJECTIVES = tuple(OBJECTIVE_REGISTRY)
     return objective
 
 

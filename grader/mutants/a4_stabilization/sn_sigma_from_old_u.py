@@ -1,0 +1,15 @@
+# cell: spectral_norm_step
+# loses: test_spectral_norm_step
+# why: estimates sigma with the u from before the last update (u_old . W v), a worse estimate than u_new . W v
+def spectral_norm_step(w, u, iterations=1):
+    w, u = np.asarray(w, dtype=np.float64), np.asarray(u, dtype=np.float64)
+    if w.ndim != 2 or u.shape != (w.shape[0],) or not np.linalg.norm(u) > 0:
+        raise ValueError("bad w or u")
+    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 1:
+        raise ValueError("iterations must be a positive integer")
+    u = u / np.linalg.norm(u)
+    for _ in range(iterations):
+        v = w.T @ u / np.linalg.norm(w.T @ u)
+        u_old, u = u, w @ v / np.linalg.norm(w @ v)
+    sigma = float(u_old @ w @ v)
+    return w / sigma, u, sigma
