@@ -103,11 +103,23 @@ def graded_cells(nb) -> dict[str, float]:
             if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
 
 
-def manual_cells(nb) -> dict[str, float]:
+def written_cells(nb) -> dict[str, object]:
     """Manually graded answer cells (solution and grade: a written answer graded by hand in
-    Formgrader, never by the autograder): grade_id -> points."""
-    return {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c).get("points", 0)) for c in nb.cells
+    Formgrader, never by the autograder), keyed by grade_id."""
+    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells
             if nbgrader_meta(c).get("grade") and nbgrader_meta(c).get("solution")}
+
+
+def manual_cells(nb) -> dict[str, float]:
+    """The written answers' points: grade_id -> points."""
+    return {gid: float(nbgrader_meta(c).get("points", 0)) for gid, c in written_cells(nb).items()}
+
+
+def model_answers(source_nb) -> dict[str, str]:
+    """The instructor's answer for every answer cell, written answers (model answer and rubric)
+    included: what a complete submission holds."""
+    return {**solution_answers(source_nb),
+            **{gid: cell.source for gid, cell in written_cells(source_nb).items()}}
 
 
 def solution_answers(source_nb) -> dict[str, str]:
@@ -117,9 +129,10 @@ def solution_answers(source_nb) -> dict[str, str]:
 
 
 def fill_answers(release_nb, answers: dict[str, str]):
-    """A copy of the release notebook with the given answer cells' sources replaced."""
+    """A copy of the release notebook with the given answer cells' (and written answers')
+    sources replaced."""
     nb = copy.deepcopy(release_nb)
-    cells = answer_cells(nb)
+    cells = {**answer_cells(nb), **written_cells(nb)}
     unknown = set(answers) - set(cells)
     if unknown:
         raise GradingError(f"no answer cell(s) {sorted(unknown)} in the notebook")
@@ -162,7 +175,7 @@ def example_submissions(assignment: str, release_dir: Path) -> tuple[dict[str, d
         source, release = read(SOLUTIONS / assignment / name), read(release_dir / name)
         answers = solution_answers(source)
         tests = graded_cells(source)
-        subs["example_full"][name] = fill_answers(release, answers)
+        subs["example_full"][name] = fill_answers(release, model_answers(source))
         subs["example_partial"][name] = fill_answers(
             release, {k: v for k, v in answers.items() if k in filled})
         subs["example_empty"][name] = copy.deepcopy(release)
@@ -288,10 +301,10 @@ def load_alternatives(assignment: str, root: Path = ALTERNATIVES) -> list[Altern
 
 
 def full_submission(assignment: str, release_dir: Path = ASSIGNMENTS) -> dict[str, object]:
-    """{name: notebook or bytes}: the release with every answer cell holding the solution,
-    plus the solution's submitted files."""
+    """{name: notebook or bytes}: the release with every answer cell holding the solution (the
+    written answers the model answer), plus the solution's submitted files."""
     out: dict[str, object] = {name: fill_answers(read(release_dir / assignment / name),
-                                                 solution_answers(read(SOLUTIONS / assignment / name)))
+                                                 model_answers(read(SOLUTIONS / assignment / name)))
                               for name in notebooks(assignment)}
     out.update(submission_files(assignment))
     return out
@@ -304,7 +317,7 @@ def mutant_submission(mutant: Mutant | Alternative, release_dir: Path = ASSIGNME
     out: dict[str, object] = dict(submission_files(mutant.assignment, mutant.files))
     for name in notebooks(mutant.assignment):
         source = read(SOLUTIONS / mutant.assignment / name)
-        answers = solution_answers(source)
+        answers = model_answers(source)
         if mutant.cell in answers:
             answers[mutant.cell] = mutant.code
         out[name] = fill_answers(read(release_dir / mutant.assignment / name), answers)
