@@ -6,7 +6,8 @@ checks with their references.  Sending that page would publish them.  The course
 configuration (grader/nbgrader_config.py) adds :class:`HideHiddenTests` to the feedback
 preprocessors: every graded test cell loses its ``### BEGIN HIDDEN TESTS`` ...
 ``### END HIDDEN TESTS`` regions, replaced by one line saying that hidden tests ran; the
-cell's outputs (the grader's verdict) and score stay.  Student cells are never touched (a
+cell's outputs (the grader's verdict, with the known mistake it names: :func:`show_verdict`)
+and score stay.  Student cells are never touched (a
 student who types the markers in an answer cell sees the answer as written).
 
 :class:`MathToMathML` renders the markdown cells' LaTeX as MathML, so the page shows its math
@@ -47,7 +48,32 @@ class HideHiddenTests(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
             cell.source = hide_hidden_tests(cell.source, self.note)
+            for out in cell.get("outputs", []):
+                show_verdict(out)
         return cell, resources
+
+
+#: what a check says when the kernel reported nothing (grader/verdict.py)
+NO_OBSERVATIONS = "did not receive the result"
+KNOWN_MISTAKE = re.compile(r"\nThis looks like a known mistake: [^\n]*?\.(?=\)?(?:\n|$))")
+
+
+def show_verdict(output) -> None:
+    """Show on the page the known mistake a failed test cell looks like (grader/mistakes.py).
+
+    A page renders an error output by its traceback only, and the grader's verdict
+    (grader/sandbox_kernel.py) keeps the traceback short or empty: a traceback would quote the
+    hidden probe, and a check's own message may name a hidden input.  The known-mistake lines of
+    the verdict (authored text, no inputs) are added to the traceback; a "mistake" matched on a
+    test that observed nothing (it stopped first) is no evidence, and is left out.
+    """
+    if output.get("output_type") != "error" or not output.get("evalue"):
+        return
+    if NO_OBSERVATIONS in output["evalue"]:
+        return
+    hints = [m.group(0).strip() for m in KNOWN_MISTAKE.finditer(output["evalue"])]
+    shown = "\n".join(output.get("traceback") or [])
+    output["traceback"] = list(output.get("traceback") or []) + [h for h in hints if h not in shown]
 
 
 #: fenced code blocks and inline code spans: never math

@@ -62,3 +62,40 @@ def test_every_formula_of_the_course_converts_without_unknown_commands():
                     unknown = re.findall(r">(\\[A-Za-z]+)<", out)  # the converter's echo
                     assert not unknown, (path.name, m.group(0), unknown)
     assert formulas > 1000
+
+
+def test_the_known_mistake_of_a_verdict_is_shown_and_nothing_else():
+    from nbformat import NotebookNode
+
+    from grader.feedback import show_verdict
+
+    named = NotebookNode(output_type="error", ename="AssertionError", traceback=[],
+                         evalue="f(1) is 3, want 2\nThis looks like a known mistake: adds two.")
+    show_verdict(named)
+    # the hint (authored text) is shown; the check's message, which may name an input, is not
+    assert named.traceback == ["This looks like a known mistake: adds two."]
+    kernel = NotebookNode(output_type="error", ename="ValueError", traceback=["ValueError: x"],
+                          evalue="x\n(hidden check: f(1) is 3\nThis looks like a known mistake: "
+                                 "a (b) c.\nThis looks like a known mistake: d.)")
+    show_verdict(kernel)
+    assert kernel.traceback == ["ValueError: x", "This looks like a known mistake: a (b) c.",
+                                "This looks like a known mistake: d."]
+    plain = NotebookNode(output_type="error", ename="E", evalue="no hint", traceback=[])
+    show_verdict(plain)
+    assert plain.traceback == []
+    stream = NotebookNode(output_type="stream", name="stdout", text="hi")
+    show_verdict(stream)
+    assert stream == NotebookNode(output_type="stream", name="stdout", text="hi")
+
+
+def test_no_known_mistake_is_claimed_from_missing_observations():
+    from nbformat import NotebookNode
+
+    from grader.feedback import show_verdict
+
+    why = ("the test did not receive the result 'ys' from your notebook (did the code under "
+           "test raise an error or stop the cell?)\nThis looks like a known mistake: a.")
+    out = NotebookNode(output_type="error", ename="ValueError", traceback=["ValueError: x"],
+                       evalue=f"x\n(hidden check: {why})")
+    show_verdict(out)
+    assert out.traceback == ["ValueError: x"]

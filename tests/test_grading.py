@@ -198,11 +198,13 @@ def test_feedback_names_the_mistake_a_mutant_reproduces(mutant_run, record):
 
 def test_mutation_score_table(mutant_run):
     mutants = {a: [m for m in SAMPLE if m.assignment == a] for a in ALL}
-    table, ok = summarize(mutant_run, mutants)
+    alternatives = {a: [alt for alt in ALT_SAMPLE if alt.assignment == a] for a in ALL}
+    table, ok = summarize(mutant_run, mutants, alternatives)
     assert ok, table
     for a, ms in mutants.items():
-        assert re.search(rf"^{a}\s+{len(ms)} / {len(ms)}\s+{max_points(a):g} / {max_points(a):g}$",
-                         table, re.M), table
+        n = len(alternatives[a])
+        assert re.search(rf"^{a}\s+{len(ms)} / {len(ms)}\s+{n} / {n}\s+"
+                         rf"{max_points(a):g} / {max_points(a):g}$", table, re.M), table
     # a mutant that keeps its points is reported as a survivor and fails the score
     a = ALL[0]
     fake = dict(mutant_run.cells)
