@@ -6,7 +6,8 @@ checks with their references.  Sending that page would publish them.  The course
 configuration (grader/nbgrader_config.py) adds :class:`HideHiddenTests` to the feedback
 preprocessors: every graded test cell loses its ``### BEGIN HIDDEN TESTS`` ...
 ``### END HIDDEN TESTS`` regions, replaced by one line saying that hidden tests ran; the
-cell's outputs (the grader's verdict, with the known mistake it names: :func:`show_verdict`)
+cell's outputs (the grader's verdict, with the known mistake it names: :func:`show_verdict`;
+a partial-credit verdict names the failed parts, not their messages: :func:`name_failed_parts`)
 and score stay.  Student cells are never touched (a
 student who types the markers in an answer cell sees the answer as written).
 
@@ -50,12 +51,25 @@ class HideHiddenTests(NbGraderPreprocessor):
             cell.source = hide_hidden_tests(cell.source, self.note)
             for out in cell.get("outputs", []):
                 show_verdict(out)
+                name_failed_parts(out)
         return cell, resources
 
 
 #: what a check says when the kernel reported nothing (grader/verdict.py)
 NO_OBSERVATIONS = "did not receive the result"
 KNOWN_MISTAKE = re.compile(r"\nThis looks like a known mistake: [^\n]*?\.(?=\)?(?:\n|$))")
+
+
+#: a failed part as the verdict lists it under partial credit (grader/sandbox_kernel.py)
+FAILED_PART = re.compile(r"^(?P<part>.+? \(part worth \d+% of the points\)): .*$", re.M)
+
+
+def name_failed_parts(output) -> None:
+    """On the page, a partial-credit verdict names each failed part and its share, without the
+    part's check message (which may name a hidden input); known-mistake lines stay."""
+    text = output.get("text") if output.get("output_type") == "stream" else None
+    if isinstance(text, str) and text.startswith("Partial credit: "):
+        output["text"] = FAILED_PART.sub(r"\g<part>", text)
 
 
 def show_verdict(output) -> None:

@@ -99,3 +99,21 @@ def test_no_known_mistake_is_claimed_from_missing_observations():
                        evalue=f"x\n(hidden check: {why})")
     show_verdict(out)
     assert out.traceback == ["ValueError: x"]
+
+
+def test_a_partial_credit_verdict_names_parts_not_their_messages():
+    from nbformat import NotebookNode
+
+    from grader.feedback import name_failed_parts
+
+    text = ("Partial credit: 2.5 of 3 points. Parts that failed:\n"
+            "ValueError for bad shapes (part worth 17% of the points): shapes (5, 3) and (5, 4) "
+            "should raise ValueError\nThis looks like a known mistake: no checks.\n")
+    out = NotebookNode(output_type="stream", name="stdout", text=text)
+    name_failed_parts(out)
+    assert out.text == ("Partial credit: 2.5 of 3 points. Parts that failed:\n"
+                        "ValueError for bad shapes (part worth 17% of the points)\n"
+                        "This looks like a known mistake: no checks.\n")
+    other = NotebookNode(output_type="stream", name="stdout", text="x (part worth 5% of the points): y")
+    name_failed_parts(other)
+    assert other.text == "x (part worth 5% of the points): y"  # a student's print stays
