@@ -4,6 +4,8 @@
   saved as PNG);
 * :class:`FIDCallback` - :func:`gancourse.evaluation.evaluate_generator` every ``every`` epochs;
 * :class:`GeneratorCheckpoint` - the generator's weights (``*.weights.h5``) every epoch.
+* :class:`ProgressBar` - one ``tqdm`` bar over the whole run (epochs of steps), the latest
+  losses beside it: quieter than Keras' per-epoch bars for runs of many short epochs.
   ``keras.callbacks.ModelCheckpoint(path, save_weights_only=True)`` also works on a GAN: it
   saves generator *and* discriminator weights in one file.
 * TensorBoard: ``keras.callbacks.TensorBoard(log_dir)`` logs the ``d_loss``, ``g_loss``,
@@ -26,7 +28,7 @@ from gancourse.evaluation import evaluate_generator, generate
 from gancourse.features import load_feature_net
 from gancourse.viz import image_grid
 
-__all__ = ["SampleGrid", "FIDCallback", "GeneratorCheckpoint"]
+__all__ = ["SampleGrid", "FIDCallback", "GeneratorCheckpoint", "ProgressBar"]
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -140,3 +142,36 @@ class GeneratorCheckpoint(keras.callbacks.Callback):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.model.generator.save_weights(str(path))
         self.saved.append(str(path))
+
+
+class ProgressBar(keras.callbacks.Callback):
+    """A ``tqdm`` bar (``tqdm.auto``: a widget in JupyterLab, text elsewhere) advanced after
+    every epoch by ``steps_per_epoch`` steps, showing the epoch's ``d_loss`` and ``g_loss``.
+
+    Args:
+        total_steps: steps of the whole run (the bar's length).
+        description: the text before the bar (e.g. ``"lsgan seed 0"``).
+    """
+
+    def __init__(self, total_steps: int, description: str = "training"):
+        super().__init__()
+        self.total_steps = positive_int(total_steps, "total_steps")
+        self.description = str(description)
+        self.bar = None
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=self.total_steps, desc=self.description, unit="step",
+                        leave=True)
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs or {}
+        self.bar.update(self.params.get("steps") or 0)
+        shown = {k: f"{float(logs[k]):.3f}" for k in ("d_loss", "g_loss") if k in logs}
+        if shown:
+            self.bar.set_postfix(shown, refresh=False)
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -217,7 +217,8 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
     x_test_u8, _ = load_mnist("test", limit=min(profile.mnist_test, profile.eval_samples),
                               source=source)
     x_train = prepare_mnist(x_train_u8)
-    ds = make_dataset(x_train, rec.batch_size, shuffle=True, seed=seed).repeat()
+    # one real batch per D update: d_steps batches per training step
+    ds = make_dataset(x_train, rec.batch_size * rec.d_steps, shuffle=True, seed=seed).repeat()
 
     try:
         if policy is not None:  # before building: layers take the policy that is global then

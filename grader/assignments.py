@@ -68,6 +68,13 @@ REGISTRY: dict[str, AssignmentSpec] = {s.id: s for s in (
         reference_job="python -m grader.reference_a3"),
     AssignmentSpec("a4_stabilization", partial_answers=(
         "feature_matching_loss", "discriminator_loss_smoothed", "lsgan_losses")),
+    AssignmentSpec(
+        "a5_capstone", partial_answers=("t_interval",),
+        # the study's six generators and its report (gancourse.capstone.weights_file, REPORT_FILE);
+        # the checks measure them in the grader's process: the kernel reads no reference file
+        extra_files=tuple(f"capstone_{role}_seed{seed}.npz" for role in ("variant", "baseline")
+                          for seed in (0, 1, 2)) + ("capstone_report.json",),
+        reference_job="python -m grader.reference_capstone"),
 )}
 
 

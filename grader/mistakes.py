@@ -138,7 +138,8 @@ def save_fingerprint(student: str, assignment: str, cell: str, obs: Any) -> None
 def collect_mistakes(folder: Path, assignment: str, solution: str,
                      mutants: list[tuple[str, str, tuple[str, ...], str]]) -> dict:
     """{test cell: [{"mutant", "why", "leaves"}]} from the fingerprints saved under ``folder``;
-    ``mutants``: (name, student id, cells it kills, why)."""
+    ``mutants``: (name, student id, cells it kills, why).  A mutant that reported no value
+    differently from the solution on a cell gets no entry for it (nothing to recognise it by)."""
     def load(student: str, cell: str) -> dict | None:
         path = folder / student / assignment / f"{cell}.json"
         return json.loads(path.read_text()) if path.is_file() else None
@@ -149,7 +150,11 @@ def collect_mistakes(folder: Path, assignment: str, solution: str,
             mine, reference = load(student, cell), load(solution, cell)
             if mine is None or reference is None:
                 continue
-            leaves = distinguishing(mine, reference)
+            # positive evidence only: a value the mutant reported differently.  A value it did
+            # not report at all (a visible assertion stopped the cell first) would match any
+            # student whose cell stopped early, whatever the mistake.
+            leaves = {p: leaf for p, leaf in distinguishing(mine, reference).items()
+                      if leaf is not None}
             if leaves:
                 out.setdefault(cell, []).append({"mutant": name, "why": why, "leaves": leaves})
     return out

@@ -26,9 +26,10 @@ Some assignments are submitted with files beside the notebook (a3_dcgan: the tra
 ``a3_generator.npz``).  The solution's files are the reference run's, in
 ``grader/reference/<assignment>/submission/`` (written by the script that trains the
 reference, never by hand).  A mutant may replace them with an optional header line
-``# files: none`` (submit no files) or ``# files: <variant>`` (the files in
-``grader/reference/<assignment>/mutant_files/<variant>/``), and may leave every answer cell
-as the solution's with ``# cell: -``.
+``# files: none`` (submit no files) or ``# files: <variant>`` (the solution's files, each
+replaced by the file of the same name in
+``grader/reference/<assignment>/mutant_files/<variant>/``: a variant holds only what it
+changes), and may leave every answer cell as the solution's with ``# cell: -``.
 """
 from __future__ import annotations
 
@@ -60,13 +61,20 @@ EXTRA_FILES: dict[str, tuple[str, ...]] = {
 
 def submission_files(assignment: str, variant: str | None = None) -> dict[str, bytes]:
     """Files submitted beside the notebook: the solution's (``variant=None``), none
-    (``"none"``), or a mutant variant's; ``{file name: content}``."""
+    (``"none"``), or a mutant variant's (the solution's, each replaced by the variant's file of
+    the same name); ``{file name: content}``."""
     if variant == "none":
         return {}
-    folder = (REFERENCE / assignment / "submission" if variant is None
-              else REFERENCE / assignment / "mutant_files" / variant)
-    if variant is not None and not folder.is_dir():
-        raise GradingError(f"no mutant files {folder}")
+    files = _files_in(assignment, REFERENCE / assignment / "submission")
+    if variant is not None:
+        folder = REFERENCE / assignment / "mutant_files" / variant
+        if not folder.is_dir():
+            raise GradingError(f"no mutant files {folder}")
+        files.update(_files_in(assignment, folder))
+    return files
+
+
+def _files_in(assignment: str, folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
     files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}

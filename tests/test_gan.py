@@ -807,14 +807,43 @@ def test_wgan_gp_moves_samples_to_the_ring():
                 objective="wgan", gp_weight=10.0, d_steps=5)
     before = G.generate(g, 500, seed=9)
     steps = 500
-    history = gan.fit(make_dataset(ring.sample(256 * steps, seed=0), 256), epochs=1,
-                      verbose=0).history
+    # one fresh real batch of 256 per critic update: 5 * 256 rows per training step
+    history = gan.fit(make_dataset(ring.sample(gan.examples_per_step(256) * steps, seed=0),
+                                   gan.examples_per_step(256)), epochs=1, verbose=0).history
     after = G.generate(g, 500, seed=9)
     assert set(history) == {"d_loss", "g_loss", "d_real", "d_fake", "gp"}
     assert int(gan.d_optimizer.iterations) == 5 * steps
     radius = lambda p: np.abs(np.linalg.norm(p, axis=1) - 2.0).mean()  # noqa: E731
     assert radius(after) < 0.6 * radius(before), (radius(before), radius(after))
     assert w1(real, after) < 0.7 * w1(real, before), (w1(real, before), w1(real, after))
+
+
+def test_each_critic_update_gets_its_own_real_batch(ring_batch):
+    """Gulrajani et al. 2017, Algorithm 1: with d_steps = k, a training step splits its batch into
+    k real batches, one per critic update (never one batch reused), then updates G once."""
+    k, b = 4, 8
+    assert _toy_gan(d_steps=k).examples_per_step(b) == k * b
+    rng = np.random.default_rng(7)
+    noise = rng.standard_normal((k * b, 2)).astype(np.float32)
+    real = np.concatenate([ring_batch, ring_batch[::-1]])  # 64 rows: no two quarters alike
+    real = real[:k * b] + rng.normal(0, 0.1, (k * b, 2)).astype(np.float32)
+    stepped, by_hand = _toy_gan(d_steps=k, objective="wgan"), _toy_gan(d_steps=k, objective="wgan")
+    stepped.train_step((tf.constant(real), tf.constant(noise)))
+    for i in range(k):
+        by_hand.discriminator_step(tf.constant(real[i * b:(i + 1) * b]),
+                                   tf.constant(noise[i * b:(i + 1) * b]))
+    by_hand.generator_step(tf.constant(noise[-b:]))
+    for a, h in zip(stepped.get_weights(), by_hand.get_weights(), strict=True):
+        np.testing.assert_allclose(a, h, rtol=1e-6, atol=1e-7)
+    # the old behaviour (the whole batch, or its first part, reused k times) differs
+    reused = _toy_gan(d_steps=k, objective="wgan")
+    for _ in range(k):
+        reused.discriminator_step(tf.constant(real[:b]), tf.constant(noise[:b]))
+    assert not np.allclose(reused.discriminator.get_weights()[0],
+                           stepped.discriminator.get_weights()[0])
+    assert int(stepped.d_optimizer.iterations) == k and int(stepped.g_optimizer.iterations) == 1
+    with pytest.raises(ValueError, match="examples_per_step"):
+        _toy_gan(d_steps=3).train_step(tf.constant(ring_batch[:10]))
 
 
 def test_clip_value_keeps_critic_weights_in_range(ring_batch):

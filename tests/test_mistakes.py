@@ -59,12 +59,21 @@ def test_recorded_fingerprints_become_the_mistakes_of_the_record(tmp_path, monke
     mistakes.save_fingerprint("solution", "a9", "test_f", {"ys": [2.0, 3.0, 4.0]})
     mistakes.save_fingerprint("mutant_off", "a9", "test_f", {"ys": [2.0, 3.0, 5.0]})
     mistakes.save_fingerprint("mutant_same", "a9", "test_f", {"ys": [2.0, 3.0, 4.0]})
+    # stopped before reporting ys (a visible assertion): only a missing value, no evidence
+    mistakes.save_fingerprint("mutant_stopped", "a9", "test_f", {})
+    # reports one value differently and another not at all: only the positive evidence is kept
+    mistakes.save_fingerprint("mutant_half", "a9", "test_f", {"ys": [2.0, 7.0]})
     found = collect_mistakes(tmp_path, "a9", "solution", [
         ("off", "mutant_off", ("test_f",), "adds one too many at 3"),
         ("same", "mutant_same", ("test_f",), "observes like the solution"),
+        ("stopped", "mutant_stopped", ("test_f",), "stops early"),
+        ("half", "mutant_half", ("test_f",), "returns two values"),
         ("unseen", "mutant_unseen", ("test_f",), "never graded")])
-    assert [e["mutant"] for e in found["test_f"]] == ["off"]
+    assert [e["mutant"] for e in found["test_f"]] == ["off", "half"]
     assert found["test_f"][0]["leaves"] == {"/ys/2": ["array", [], "f", [5.0, 5.0, 5.0]]}
+    half = found["test_f"][1]["leaves"]
+    assert half["/ys/1"] == ["array", [], "f", [7.0, 7.0, 7.0]] and "/ys/2" not in half
+    assert all(leaf is not None for leaf in half.values())
 
 
 @pytest.fixture

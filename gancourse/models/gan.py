@@ -1,8 +1,11 @@
 """The GAN: a generator and a discriminator trained against each other by ``fit``.
 
 One training step is Goodfellow et al. 2014 ("Generative Adversarial Nets", arXiv:1406.2661),
-Algorithm 1: ``d_steps`` updates of D on fresh noise (the real batch reused), then one update of
-G; each with its own tape and optimizer, so there is no stacked model and nothing to freeze.
+Algorithm 1: ``d_steps`` updates of D, each on its own real batch and fresh noise, then one
+update of G; each with its own tape and optimizer, so there is no stacked model and nothing to
+freeze.  With ``d_steps = k > 1`` a training step therefore consumes ``k`` real batches (as in
+Gulrajani et al. 2017, arXiv:1704.00028, Algorithm 1): feed batches of ``k * batch_size``
+examples (:meth:`GAN.examples_per_step`); the step splits them into ``k`` equal parts.
 Both networks run with ``training=True`` (batch norm uses and updates batch statistics in
 both phases).
 
@@ -113,7 +116,8 @@ class GAN(AdversarialModel):
                 its own network), e.g. ``keras.optimizers.Adam(2e-4, beta_1=0.5)``.
             g_loss_kind: ``"non_saturating"`` or ``"minimax"`` (``bce`` only).
             d_steps: discriminator updates per generator update (k in Goodfellow's algorithm;
-                5 for WGAN and WGAN-GP).
+                5 for WGAN and WGAN-GP).  Each update gets its own real batch: ``train_step``
+                splits its batch into ``d_steps`` equal parts (see :meth:`examples_per_step`).
             real_label: target of real examples; < 1 is one-sided label smoothing (``bce``).
             objective: a registered objective (:data:`gancourse.losses.OBJECTIVES`).
             gp_weight: lambda >= 0 of :class:`gancourse.terms.GradientPenalty` (0: none);
@@ -286,12 +290,33 @@ class GAN(AdversarialModel):
         """(the loss to minimise, the reports) for :meth:`minimize`."""
         return losses.pop("loss"), losses
 
+    def examples_per_step(self, batch_size: int) -> int:
+        """Rows of a training batch for ``batch_size`` real examples per D update:
+        ``d_steps * batch_size`` (one fresh real batch per D update, none reused)."""
+        return self.d_steps * positive_int(batch_size, "batch_size")
+
     def train_step(self, data) -> dict[str, tf.Tensor]:
+        """``d_steps`` D updates, each on the next ``1 / d_steps`` of the batch (and of the
+        noise, when the data carry it), then one G update on a batch of the same size."""
         real, noise, _ = keras.utils.unpack_x_y_sample_weight(data)
-        for _ in range(self.d_steps):  # Goodfellow et al. 2014, Algorithm 1
-            d = self.discriminator_step(real, noise)
-        g = self.generator_step(noise, batch_size=tf.shape(real)[0], real=real)
+        reals, noises = self._split(real, "real"), self._split(noise, "noise")
+        for k in range(self.d_steps):  # Goodfellow et al. 2014, Algorithm 1
+            d = self.discriminator_step(reals[k], noises[k])
+        g = self.generator_step(noises[-1], batch_size=tf.shape(reals[-1])[0], real=reals[-1])
         return self.track(**d, **g)
+
+    def _split(self, batch, name: str) -> list:
+        """``batch`` in ``d_steps`` equal parts (``[None] * d_steps`` for None)."""
+        if batch is None or self.d_steps == 1:
+            return [batch] * self.d_steps
+        rows = batch.shape[0]
+        if rows is not None and rows % self.d_steps:
+            raise ValueError(
+                f"with d_steps={self.d_steps} every D update gets its own real batch, so a "
+                f"training batch holds d_steps * batch_size rows; got {rows} {name} rows, not "
+                f"divisible by {self.d_steps} (batch the data with "
+                f"gan.examples_per_step(batch_size))")
+        return tf.split(batch, self.d_steps, axis=0)
 
     def test_step(self, data) -> dict[str, tf.Tensor]:
         """The training losses and D's outputs on a batch, in inference mode, updating nothing

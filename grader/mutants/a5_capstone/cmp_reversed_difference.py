@@ -1,0 +1,10 @@
+# cell: paired_comparison
+# loses: test_paired_comparison
+# why: subtracts the variant from the baseline: the interval has the wrong sign
+def paired_comparison(variant, baseline, confidence=0.95):
+    v, b = np.asarray(variant, dtype=np.float64), np.asarray(baseline, dtype=np.float64)
+    if v.shape != b.shape:
+        raise ValueError("variant and baseline need one value per seed each")
+    mean, low, high = t_interval(b - v, confidence)
+    verdict = 'better' if low > 0 else 'worse' if high < 0 else 'inconclusive'
+    return {'mean_difference': mean, 'low': low, 'high': high, 'verdict': verdict}
