@@ -50,6 +50,16 @@ def test_marks_are_parsed_and_compared():
     assert claims.agrees(found[2], 5.5) and not claims.agrees(found[2], 5.6)
 
 
+def test_no_mark_escapes_the_check():
+    """A claim comment the pattern does not read (a typo, a missing tolerance, a space before
+    it) would leave its number unchecked: every one must parse."""
+    for path in LECTURES:
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in (c for c in nb.cells if c.cell_type == "markdown"):
+            written = len(re.findall(r"<!--\s*claim", cell.source))
+            assert written == len(claims.marks(cell.source)), f"{path.name}: a malformed claim mark"
+
+
 @pytest.mark.parametrize("lecture", [p for p in LECTURES if _marked(p)], ids=lambda p: p.stem)
 def test_quoted_numbers_agree_with_the_laptop_measurements(lecture):
     path = claims.RESULTS / f"{lecture.stem}.json"
