@@ -21,6 +21,7 @@ What is *not* fixed is the variant: :data:`VARIANTS` names the choices the cours
 """
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from collections.abc import Callable, Mapping
@@ -193,16 +194,14 @@ def train_run(variant: str | Mapping[str, Any], seed: int, *, profile_name: str 
     return gan.generator, history
 
 
-_REAL: dict[int, Any] = {}
+@functools.lru_cache(maxsize=1)
+def _real_features() -> np.ndarray:
+    """Features of the first ``EVAL_SAMPLES`` bundled test digits (computed once per process)."""
+    from gancourse.data import load_mnist
+    from gancourse.features import load_feature_net
 
-
-def _real_features(net: Any) -> np.ndarray:
-    if EVAL_SAMPLES not in _REAL:
-        from gancourse.data import load_mnist
-
-        real, _ = load_mnist("test", n=EVAL_SAMPLES, source="bundled")
-        _REAL[EVAL_SAMPLES] = net.features(real)
-    return _REAL[EVAL_SAMPLES]
+    real, _ = load_mnist("test", n=EVAL_SAMPLES, source="bundled")
+    return load_feature_net().features(real)
 
 
 def evaluate_generator(generator: keras.Model) -> dict[str, float]:
@@ -216,7 +215,7 @@ def evaluate_generator(generator: keras.Model) -> dict[str, float]:
     from gancourse.metrics import fid_from_features, kid
 
     net = load_feature_net()
-    real = _real_features(net)
+    real = _real_features()
     fake = net.features(generate(generator, EVAL_SAMPLES, seed=EVAL_NOISE_SEED))
     kid_mean, _ = kid(real, fake, subsets=KID_SUBSETS, subset_size=KID_SUBSET_SIZE, seed=0)
     with warnings.catch_warnings():
