@@ -3,7 +3,7 @@ it (a subprocess), and its output format is checked: the last line ``ratio: X.XX
 keys, finite positive numbers.  Nothing here times anything or asserts on speed - the numbers of
 a quick run on a shared machine mean nothing.
 
-Both scripts start in a module fixture, together, so that they overlap (each takes well under a
+The scripts start in a module fixture, together, so that they overlap (each takes well under a
 minute alone on a 2-core CPU).
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ def _finite_positive(x) -> bool:
 def quick_runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     procs = {}
-    for name in ("dcgan_throughput", "dcgan_time_to_quality"):
+    for name in ("dcgan_throughput", "dcgan_time_to_quality", "capstone_variant_cost"):
         procs[name] = subprocess.Popen(
             [sys.executable, str(BENCH / f"{name}.py"), "--quick", "--out", str(out / name)],
             cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -118,8 +118,24 @@ def test_time_to_quality_quick(quick_runs):
     assert out.with_name(out.name + "_samples.png").stat().st_size > 0
 
 
+def test_capstone_variant_cost_quick(quick_runs):
+    ratio, data = _check_run(quick_runs["capstone_variant_cost"])
+    assert data["benchmark"] == "capstone_variant_cost" and data["config"]["quick"] is True
+    assert set(data["variants"]) == {"baseline", "wgan_gp"}
+    assert data["headline"] == {"variant": "wgan_gp", "baseline": "baseline",
+                                "ratio": data["variants"]["wgan_gp"]["ratio_to_baseline"]}
+    assert f"{data['headline']['ratio']:.2f}" == f"{ratio:.2f}"
+    for v in data["variants"].values():
+        assert len(v["wall"]) == len(v["fit"]) == data["config"]["rounds"]
+        assert all(0 < f < w for f, w in zip(v["fit"], v["wall"]))  # set-up is timed too
+        for field in ("median_wall_seconds", "ratio_to_baseline", "laptop_run_seconds",
+                      "study_seconds"):
+            assert _finite_positive(v[field]), field
+    assert data["variants"]["baseline"]["ratio_to_baseline"] == 1.0
+
+
 def test_help():
-    for name in ("dcgan_throughput", "dcgan_time_to_quality"):
+    for name in ("dcgan_throughput", "dcgan_time_to_quality", "capstone_variant_cost"):
         res = subprocess.run([sys.executable, str(BENCH / f"{name}.py"), "--help"], cwd=REPO,
                              env=ENV, capture_output=True, text=True, timeout=60)
         assert res.returncode == 0, res.stderr
