@@ -1,5 +1,5 @@
 # cell: slerp
-# kills: test_slerp
+# loses: test_slerp
 # why: computes in float32 (the spec asks for float64; 1e-7 round-off)
 def slerp(z0, z1, t):
     z0, z1 = np.asarray(z0, np.float32), np.asarray(z1, np.float32)

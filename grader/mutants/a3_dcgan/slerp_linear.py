@@ -1,5 +1,5 @@
 # cell: slerp
-# kills: test_slerp
+# loses: test_slerp
 # why: linear interpolation: the midpoint of two latent vectors is too short
 def slerp(z0, z1, t):
     t = np.asarray(t, np.float64)[:, None]

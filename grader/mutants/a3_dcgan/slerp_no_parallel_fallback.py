@@ -1,5 +1,5 @@
 # cell: slerp
-# kills: test_slerp
+# loses: test_slerp
 # why: no fallback for parallel vectors: 0/0 gives NaN
 def slerp(z0, z1, t):
     z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)

@@ -1,5 +1,5 @@
 # cell: slerp
-# kills: test_slerp
+# loses: test_slerp
 # why: sin(t Ω) weights z0 and sin((1 - t) Ω) weights z1: walks from z1 to z0
 def slerp(z0, z1, t):
     z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)

@@ -1,5 +1,5 @@
 # cell: slerp
-# kills: test_slerp
+# loses: test_slerp
 # why: interpolates the unit vectors: forgets the norms of z0 and z1
 def slerp(z0, z1, t):
     z0 = np.asarray(z0, np.float64) / np.linalg.norm(z0)
