@@ -1,5 +1,5 @@
 # cell: classifier_score
-# kills: test_classifier_score
+# loses: test_classifier_score
 # why: KL in bits (log base 2) but exponentiated with e
 def classifier_score(probs):
     p = np.asarray(probs, dtype=float)

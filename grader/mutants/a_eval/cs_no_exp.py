@@ -1,5 +1,5 @@
 # cell: classifier_score
-# kills: test_classifier_score
+# loses: test_classifier_score
 # why: returns the mean KL itself, without the exponential
 def classifier_score(probs):
     p = np.asarray(probs, dtype=float)

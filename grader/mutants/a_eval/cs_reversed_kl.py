@@ -1,5 +1,5 @@
 # cell: classifier_score
-# kills: test_classifier_score
+# loses: test_classifier_score
 # why: KL(p(y) || p(y|x)) instead of KL(p(y|x) || p(y))
 def classifier_score(probs):
     p = np.asarray(probs, dtype=float)

@@ -1,5 +1,5 @@
 # cell: classifier_score
-# kills: test_classifier_score
+# loses: test_classifier_score
 # why: wrong marginal: uses the uniform distribution instead of the average prediction p(y)
 def classifier_score(probs):
     p = np.asarray(probs, dtype=float)

@@ -1,5 +1,5 @@
 # cell: frechet_distance
-# kills: test_frechet_distance_random
+# loses: test_frechet_distance_random
 # why: takes the elementwise square root of S1 * S2 (right only for diagonal covariances)
 def frechet_distance(mu1, sigma1, mu2, sigma2):
     mu1, mu2 = np.atleast_1d(np.asarray(mu1, dtype=float)), np.atleast_1d(np.asarray(mu2, dtype=float))

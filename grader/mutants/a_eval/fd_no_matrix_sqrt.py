@@ -1,5 +1,5 @@
 # cell: frechet_distance
-# kills: test_frechet_distance_closed_forms
+# loses: test_frechet_distance_closed_forms
 # why: uses Tr(S1 S2) instead of Tr((S1 S2)^(1/2)): no square root of the product
 def frechet_distance(mu1, sigma1, mu2, sigma2):
     mu1, mu2 = np.atleast_1d(np.asarray(mu1, dtype=float)), np.atleast_1d(np.asarray(mu2, dtype=float))

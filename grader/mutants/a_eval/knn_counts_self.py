@@ -1,5 +1,5 @@
 # cell: knn_radii
-# kills: test_knn_radii
+# loses: test_knn_radii
 # why: counts the point itself as its own nearest neighbour (radius to the (k-1)-th other point)
 def knn_radii(features, k):
     x = np.asarray(features, dtype=float)
