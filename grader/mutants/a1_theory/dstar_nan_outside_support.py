@@ -1,5 +1,5 @@
 # cell: optimal_discriminator
-# kills: test_optimal_discriminator
+# loses: test_optimal_discriminator
 # why: divides blindly: where both densities are 0 the result is NaN (with a warning)
 def optimal_discriminator(p_data, p_g):
     p_data, p_g = np.asarray(p_data, dtype=float), np.asarray(p_g, dtype=float)

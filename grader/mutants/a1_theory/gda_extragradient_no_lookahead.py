@@ -1,5 +1,5 @@
 # cell: gda_step
-# kills: test_gda_step_dynamics
+# loses: test_gda_step_dynamics
 # why: extragradient computes the look-ahead point but then steps with the old gradients
 def gda_step(x, y, lr, method):
     if method == "simultaneous":

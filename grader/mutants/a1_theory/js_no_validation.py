@@ -1,5 +1,5 @@
 # cell: js_divergence
-# kills: test_js_divergence_errors
+# loses: test_js_divergence_errors
 # why: its own KL without checks: an unnormalised or negative input gives a number, not an error
 def js_divergence(p, q):
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)

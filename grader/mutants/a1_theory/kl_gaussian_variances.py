@@ -1,5 +1,5 @@
 # cell: kl_gaussian
-# kills: test_kl_gaussian
+# loses: test_kl_gaussian
 # why: treats the standard deviations as variances in the log term
 def kl_gaussian(mu1, sigma1, mu2, sigma2):
     if not (sigma1 > 0 and sigma2 > 0):

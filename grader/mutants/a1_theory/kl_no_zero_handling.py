@@ -1,5 +1,5 @@
 # cell: kl_divergence
-# kills: test_kl_divergence_values
+# loses: test_kl_divergence_values
 # why: sums p*log(p/q) over all entries, so p_k = 0 gives 0*log(0) = NaN (and warnings)
 def kl_divergence(p, q):
     p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)

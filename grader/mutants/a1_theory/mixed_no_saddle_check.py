@@ -1,5 +1,5 @@
 # cell: mixed_equilibrium_2x2
-# kills: test_mixed_equilibrium_2x2
+# loses: test_mixed_equilibrium_2x2
 # why: applies the indifference formulas even when a saddle point exists (nonsense probabilities)
 def mixed_equilibrium_2x2(A):
     A = np.asarray(A, dtype=float)

@@ -1,5 +1,5 @@
 # cell: mixed_equilibrium_2x2
-# kills: test_mixed_equilibrium_2x2
+# loses: test_mixed_equilibrium_2x2
 # why: each player mixes to make *itself* indifferent (p and q formulas exchanged)
 def mixed_equilibrium_2x2(A):
     A = np.asarray(A, dtype=float)

@@ -1,5 +1,5 @@
 # cell: pure_nash_equilibria
-# kills: test_pure_nash_equilibria
+# loses: test_pure_nash_equilibria
 # why: requires strict best responses, so ties (several best responses) are missed
 def pure_nash_equilibria(A, B):
     A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
