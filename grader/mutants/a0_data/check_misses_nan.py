@@ -1,5 +1,5 @@
 # cell: check_batch
-# kills: test_check_batch
+# loses: test_check_batch
 # why: range check with min/max only: comparisons with NaN are False, so NaN passes
 def check_batch(x, shape):
     x = np.asarray(x)

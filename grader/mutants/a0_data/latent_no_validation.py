@@ -1,5 +1,5 @@
 # cell: sample_latent
-# kills: test_sample_latent_basics
+# loses: test_sample_latent_basics
 # why: accepts n=0, negative or fractional sizes and unknown kinds (falls back to normal)
 def sample_latent(n, dim, kind="normal", seed=None):
     rng = np.random.default_rng(seed)

@@ -1,5 +1,5 @@
 # cell: make_pipeline
-# kills: test_pipeline_shuffle
+# loses: test_pipeline_shuffle
 # why: reshuffle_each_iteration=False: every epoch repeats the first epoch's order
 def make_pipeline(images, batch_size, seed=0):
     x = scale_images(images)[..., np.newaxis]

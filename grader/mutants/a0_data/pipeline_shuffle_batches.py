@@ -1,5 +1,5 @@
 # cell: make_pipeline
-# kills: test_pipeline_shuffle
+# loses: test_pipeline_shuffle
 # why: shuffles whole batches after batching, so every batch holds consecutive images
 def make_pipeline(images, batch_size, seed=0):
     x = scale_images(images)[..., np.newaxis]

@@ -1,5 +1,5 @@
 # cell: make_pipeline
-# kills: test_pipeline_shuffle
+# loses: test_pipeline_shuffle
 # why: a shuffle buffer of 10 only shuffles locally (the first batch comes from the first ~70 images)
 def make_pipeline(images, batch_size, seed=0):
     x = scale_images(images)[..., np.newaxis]

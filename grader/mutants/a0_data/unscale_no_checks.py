@@ -1,5 +1,5 @@
 # cell: unscale_images
-# kills: test_unscale_images
+# loses: test_unscale_images
 # why: no validation: NaN and out-of-range values are silently clipped into valid-looking pixels
 def unscale_images(x):
     x = np.nan_to_num(np.asarray(x, dtype=np.float32))
