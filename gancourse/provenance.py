@@ -2,6 +2,7 @@
 which machine, which libraries produced them.  Shared by every script that writes an artifact."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import platform
@@ -120,4 +121,21 @@ def git_record() -> dict:
         "dirty": None if status is None else bool(status.strip()),
         "dirty_paths": None if status is None else sorted(
             line[3:] for line in status.splitlines() if line.strip())[:100],
+    }
+
+
+def reference_record(command: str, started: dt.datetime, git_state: dict, how: str) -> dict:
+    """The provenance block of a grader reference artifact (``grader/reference/*/quality.json``):
+    the command, start and end (UTC), the commit and dirty flag of :func:`git_record` taken when
+    the run started, the CPU and :func:`environment`, and ``how`` the numbers were made."""
+    return {
+        "command": command,
+        "started_utc": started.isoformat(timespec="seconds"),
+        "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_commit": git_state.get("commit"),
+        "git_dirty": git_state.get("dirty"),
+        "cpu": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "environment": environment(),
+        "how": how,
     }

@@ -173,11 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     import gancourse
-    from gancourse.provenance import cpu_model, environment, git
+    from gancourse.provenance import git_record, reference_record
     from gancourse.viz import image_grid
     from gancourse.weights import save_weights_npz
 
-    started = dt.datetime.now(dt.UTC)
+    started, git_state = dt.datetime.now(dt.UTC), git_record()
     with tempfile.TemporaryDirectory(prefix="a3-artifacts-") as tmp:
         stage = Path(tmp) / ASSIGNMENT
         runs = []
@@ -230,19 +230,11 @@ def main(argv: list[str] | None = None) -> int:
             "early_stops": early,
             "early_mutant_steps": between[0]["steps"] if between else None,
             "untrained": untrained_quality,
-            "provenance": {
-                "command": "python -m grader.reference_a3 " + " ".join(argv or sys.argv[1:]),
-                "started_utc": started.isoformat(timespec="seconds"),
-                "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "git_commit": git("rev-parse", "HEAD"),
-                "git_dirty": bool(git("status", "--porcelain")),
-                "cpu": cpu_model(),
-                "cpu_count": os.cpu_count(),
-                "environment": environment(),
-                "how": "solution notebook executed with nbclient, GANCOURSE_PROFILE=laptop"
-                       + (f" with train_steps={args.steps}" if args.steps else "") + "; "
-                       "measured with grader.quality.evaluate_weights (TF_ENABLE_ONEDNN_OPTS=0)",
-            },
+            "provenance": reference_record(
+                "python -m grader.reference_a3 " + " ".join(argv or sys.argv[1:]), started, git_state,
+                how="solution notebook executed with nbclient, GANCOURSE_PROFILE=laptop"
+                    + (f" with train_steps={args.steps}" if args.steps else "") + "; "
+                    "measured with grader.quality.evaluate_weights (TF_ENABLE_ONEDNN_OPTS=0)"),
         }
         (stage / "quality.json").write_text(json.dumps(record, indent=1, default=str) + "\n")
         shutil.rmtree(stage / "runs")

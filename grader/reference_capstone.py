@@ -123,12 +123,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from gancourse import capstone
     from gancourse.evaluation import generate
-    from gancourse.provenance import cpu_model, environment, git
+    from gancourse.provenance import git_record, reference_record
     from gancourse.seeding import seed_everything
     from gancourse.viz import image_grid
     from gancourse.weights import load_weights_npz, save_weights_npz
 
-    started = dt.datetime.now(dt.UTC)
+    started, git_state = dt.datetime.now(dt.UTC), git_record()
     names = [capstone.weights_file(role, s) for role in ("variant", "baseline")
              for s in capstone.SEEDS]
     with tempfile.TemporaryDirectory(prefix="capstone-reference-") as tmp:
@@ -199,20 +199,12 @@ def main(argv: list[str] | None = None) -> int:
             "class_counts": classes,
             "untrained_baseline_seed0": untrained_fid,
             "execution": execution,
-            "provenance": {
-                "command": "python -m grader.reference_capstone " + " ".join(argv or sys.argv[1:]),
-                "started_utc": started.isoformat(timespec="seconds"),
-                "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "git_commit": git("rev-parse", "HEAD"),
-                "git_dirty": bool(git("status", "--porcelain")),
-                "cpu": cpu_model(),
-                "cpu_count": os.cpu_count(),
-                "environment": environment(),
-                "how": "solution notebook executed with nbclient, GANCOURSE_PROFILE=laptop, "
-                       "default oneDNN (as a student trains); every file measured again with "
-                       "gancourse.capstone.evaluate_generator_file, TF_ENABLE_ONEDNN_OPTS=0 "
-                       "(as grading measures)",
-            },
+            "provenance": reference_record(
+                "python -m grader.reference_capstone " + " ".join(argv or sys.argv[1:]), started,
+                git_state, how="solution notebook executed with nbclient, GANCOURSE_PROFILE=laptop, "
+                "default oneDNN (as a student trains); every file measured again with "
+                "gancourse.capstone.evaluate_generator_file, TF_ENABLE_ONEDNN_OPTS=0 "
+                "(as grading measures)"),
         }
         (stage / "quality.json").write_text(json.dumps(record, indent=1, default=str) + "\n")
         if out.exists():
