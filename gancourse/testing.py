@@ -5,11 +5,51 @@ student nothing to copy.
 """
 from __future__ import annotations
 
+import dis
+import importlib
 import inspect
 from collections.abc import Callable
 from typing import Any
 
 from gancourse.observations import Raised, observe, outcome  # noqa: F401  (for the probes)
+
+#: The course's tools an answer may use: they compute nothing any assignment asks for (seeding,
+#: loading the bundled digits, the test helpers, plots).  A dotted path names one object; a path
+#: ending in "." every function and class *defined* in that module.  ``grader.verdict`` reads it too.
+COURSE_TOOLS = ("gancourse.seeding.seed_everything", "gancourse.data.load_mnist",
+                "gancourse.testing.", "gancourse.viz.")
+
+
+def _in_library(obj: Any) -> bool:
+    module = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", "") or ""
+    return module == "gancourse" or module.startswith("gancourse.")
+
+
+def is_course_tool(obj: Any) -> bool:
+    """Is ``obj`` one of :data:`COURSE_TOOLS` (the object itself, not a name for it)?"""
+    if inspect.ismodule(obj):
+        return False  # a module used as a value can reach anything in it
+    for tool in COURSE_TOOLS:
+        module, _, name = tool.rpartition(".")
+        if not name and getattr(obj, "__module__", None) == module \
+                and (inspect.isfunction(obj) or inspect.isclass(obj)):
+            return True
+        if name and getattr(importlib.import_module(module), name, None) is obj:
+            return True
+    return False
+
+
+def resolve(path: str) -> Any:
+    """The library object a dotted path (``"gancourse.data.load_mnist"``) names, or None."""
+    parts = path.split(".")
+    try:
+        obj = importlib.import_module(parts[0])
+        for part in parts[1:]:
+            obj = getattr(obj, part) if hasattr(obj, part) else importlib.import_module(
+                f"{obj.__name__}.{part}")
+    except (ImportError, AttributeError, TypeError):
+        return None
+    return obj
 
 
 def uses_course_library(fn: Callable) -> bool:
@@ -19,30 +59,51 @@ def uses_course_library(fn: Callable) -> bool:
     lectures can use them); the hidden tests use this to check that an answer is the student's
     own and does not simply call the library.  It inspects the names ``fn``'s code looks up in
     its module's globals (``gancourse.x.f(...)``, ``f(...)`` after ``from gancourse.x import f``,
-    aliases included).
+    aliases included), following attribute chains (``gancourse.data.f``) to what they reach.
+    The course's tools (:data:`COURSE_TOOLS`: ``gancourse.seed_everything`` and the like) are
+    allowed; a library module used as a value (passed, stored, ``getattr``) is not.
     """
-    own_module = getattr(fn, "__module__", "") or ""
-    if own_module == "gancourse" or own_module.startswith("gancourse."):
-        return True  # the answer *is* a library function (`from gancourse.x import f`)
+    if _in_library(fn):
+        return not is_course_tool(fn)  # the answer *is* a library function
     code = getattr(fn, "__code__", None)
     if code is None:
         return False
-    for name in _global_names(code):
-        obj = fn.__globals__.get(name)
-        module = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", "") or ""
-        if module == "gancourse" or module.startswith("gancourse."):
-            if not (inspect.ismodule(obj) and obj.__name__ == "gancourse.testing"):
-                return True
+    for obj in _global_references(code, getattr(fn, "__globals__", {})):
+        if inspect.ismodule(obj) and obj.__name__ == "gancourse.testing":
+            continue  # the test helpers' module (``gancourse.testing.assert_raises``)
+        if _in_library(obj) and not is_course_tool(obj):
+            return True  # a library function, class, attribute, or a module used as a value
     return False
 
 
-def _global_names(code) -> set[str]:
-    """Global names used by a code object and the functions/lambdas/comprehensions nested in it."""
-    names = set(code.co_names)
+def _global_references(code, globals_: dict) -> list[Any]:
+    """What every global lookup in ``code`` (and the code nested in it) reaches, with attribute
+    chains on modules followed: ``gancourse.data.f`` gives ``f``.  An attribute of a non-module
+    (``f.__globals__``) stands as :class:`_AttributeOf` its owner, never a tool."""
+    found = []
+    instructions = list(dis.get_instructions(code))
+    for i, ins in enumerate(instructions):
+        if ins.opname not in ("LOAD_GLOBAL", "LOAD_NAME") or ins.argval not in globals_:
+            continue
+        obj = globals_[ins.argval]
+        j = i + 1
+        while j < len(instructions) and instructions[j].opname in ("LOAD_ATTR", "LOAD_METHOD"):
+            attr = instructions[j].argval
+            obj = getattr(obj, attr) if inspect.ismodule(obj) and hasattr(obj, attr) else _AttributeOf(obj)
+            j += 1
+        found.append(obj)
     for const in code.co_consts:
         if inspect.iscode(const):
-            names |= _global_names(const)
-    return names
+            found += _global_references(const, globals_)
+    return found
+
+
+class _AttributeOf:
+    """Stands for an attribute of ``obj`` (a function, class or unknown module member)."""
+
+    def __init__(self, obj: Any):
+        self.__module__ = (obj.__name__ if inspect.ismodule(obj)
+                           else getattr(obj, "__module__", "") or "")
 
 
 def assert_raises(exc: type[BaseException], fn: Callable, *args: Any, **kwargs: Any) -> None:

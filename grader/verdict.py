@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from gancourse.observations import MIME, ObservationError, Raised, Tensor, decode_payload
+from gancourse.testing import is_course_tool, resolve
 from grader.mistakes import likely_mistakes, save_fingerprint
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -135,9 +136,10 @@ def student_functions(cells: list[tuple[str, str]]) -> dict[str, str]:
     return found
 
 
-def _library_names(cells: list[tuple[str, str]]) -> set[str]:
-    """Names bound to gancourse (modules, functions) anywhere in the student's cells."""
-    names = {"gancourse"}
+def _library_names(cells: list[tuple[str, str]]) -> dict[str, str]:
+    """{name: the dotted library path it is bound to} for the names bound to gancourse (modules,
+    functions) anywhere in the student's cells; ``gancourse`` itself is always one."""
+    names = {"gancourse": "gancourse"}
     for _, source in cells:
         try:
             tree = ast.parse(source)
@@ -145,17 +147,44 @@ def _library_names(cells: list[tuple[str, str]]) -> set[str]:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                names |= {a.asname or a.name.split(".")[0] for a in node.names
-                          if a.name.split(".")[0] == "gancourse"}
+                for a in node.names:
+                    if a.name.split(".")[0] == "gancourse":
+                        names[a.asname or "gancourse"] = a.name if a.asname else "gancourse"
             elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "gancourse":
-                names |= {a.asname or a.name for a in node.names}
+                names.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
             elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute)):
-                root = node.value
-                while isinstance(root, ast.Attribute):
-                    root = root.value
-                if isinstance(root, ast.Name) and root.id in names:
-                    names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+                path = _dotted(node.value, names)
+                if path is not None:
+                    names.update({t.id: path for t in node.targets if isinstance(t, ast.Name)})
     return names
+
+
+def _dotted(node: ast.expr, names: dict[str, str]) -> str | None:
+    """The library path an expression ``a.b.c`` spells when ``a`` is bound to the library."""
+    attrs = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    if not (isinstance(node, ast.Name) and node.id in names):
+        return None
+    return ".".join([names[node.id], *reversed(attrs)])
+
+
+def _only_course_tools(tree: ast.AST, names: dict[str, str]) -> bool:
+    """Does every use in ``tree`` of a name bound to the library reach one of the course's tools
+    (``gancourse.seed_everything(0)``, ``gancourse.viz.image_grid(...)``), resolved in the
+    grader's own copy of the library, and nothing else of it?"""
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Name) and node.id in names):
+            continue
+        top = node
+        while isinstance(parents.get(top), ast.Attribute) and parents[top].value is top:
+            top = parents[top]
+        target = resolve(_dotted(top, names) or "")
+        if target is None or not is_course_tool(target):
+            return False
+    return True
 
 
 class TrustedChecks:
@@ -201,7 +230,9 @@ class TrustedChecks:
         """Is ``name`` defined in the student's cells, without naming the course library?
 
         Decided from the submitted source, in the grader: the definition must exist and its
-        body may not mention ``gancourse`` or a name the student's cells bound to it.
+        body may not mention ``gancourse`` or a name the student's cells bound to it, except to
+        reach one of the course's tools (``gancourse.testing.COURSE_TOOLS``:
+        ``gancourse.seed_everything`` and the like, which compute no answer).
         """
         source = self.functions.get(name)
         if source is None:
@@ -210,10 +241,9 @@ class TrustedChecks:
             tree = ast.parse(source)
         except SyntaxError:
             return False
-        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
         strings = " ".join(n.value for n in ast.walk(tree)
                            if isinstance(n, ast.Constant) and isinstance(n.value, str))
-        return not (used & self.library) and "gancourse" not in strings
+        return _only_course_tools(tree, self.library) and "gancourse" not in strings
 
     def run(self, split: SplitTest, payloads: list[str], cell: str = "?") -> str | None:
         """Run a cell's SHARED + CHECK; None if it passed, else why it failed (for the student),

@@ -38,10 +38,37 @@ def test_own_code_is_not_flagged(source):
     assert not uses_course_library(_student_module(source).f)
 
 
+@pytest.mark.parametrize("source", [
+    "import gancourse\ndef f(x):\n    gancourse.seed_everything(0)\n    return x",
+    "from gancourse import seed_everything as s\ndef f(x):\n    s(1)\n    return x",
+    "import gancourse.data\ndef f(x):\n    return gancourse.data.load_mnist",
+    "import gancourse.viz as v\ndef f(x):\n    v.image_grid(x)\n    return x",
+    "from gancourse.testing import assert_raises\n"
+    "def f(x):\n    assert_raises(ValueError, int, 'x')\n    return x",
+])
+def test_the_course_tools_are_allowed(source):
+    """Seeding, loading the bundled digits, plots and the test helpers compute no answer: an
+    answer that uses them (what the notebook itself gives) is still the student's own."""
+    assert not uses_course_library(_student_module(source).f)
+
+
+@pytest.mark.parametrize("source", [
+    "import gancourse\ndef f(x):\n    return getattr(gancourse, 'data').scale_images(x)",
+    "import gancourse\ndef f(x):\n    m = gancourse.viz\n    return m.check_images(x)",
+    "import gancourse.viz\ndef f(x):\n    return gancourse.viz.check_images(x)",  # viz imports it
+    "import gancourse\ndef f(x):\n    return gancourse.seed_everything.__globals__['np']",
+    "import gancourse\n"
+    "def f(x):\n    gancourse.seed_everything(0)\n    return gancourse.data.scale_images(x)",
+])
+def test_a_tool_opens_no_door(source):
+    assert uses_course_library(_student_module(source).f)
+
+
 def test_library_functions_themselves_are_flagged():
     assert uses_course_library(library_alias)
     assert uses_course_library(gancourse.data.check_images)
     assert not uses_course_library(np.mean)
+    assert not uses_course_library(gancourse.seed_everything)  # a tool, not an answer
 
 
 def test_assert_raises():

@@ -195,6 +195,26 @@ def test_written_by_student_reads_the_submitted_source():
     assert set(student_functions(cells)) == {"own", "wrapped", "aliased", "hidden", "Layer"}
 
 
+def test_written_by_student_allows_the_course_tools():
+    """An answer may seed with ``gancourse.seed_everything`` or plot with ``gancourse.viz``
+    (what the notebook gives); reaching anything else of the library through them is still
+    caught."""
+    cells = [("a", "import gancourse\nimport gancourse.viz as v\nfrom gancourse import seed_everything as s\n"
+                   "sneaky = gancourse.data\n"),
+             ("b", "def seeded(x):\n    gancourse.seed_everything(0)\n    s(1)\n"
+                   "    v.image_grid(x)\n    return x\n"),
+             ("c", "def loads():\n    return gancourse.data.load_mnist()\n"),
+             ("d", "def through_viz(x):\n    return v.check_images(x)\n"),
+             ("e", "def module_value(x):\n    return getattr(v, 'check_images')(x)\n"),
+             ("f", "def attribute_of_tool(x):\n    return gancourse.seed_everything.__globals__\n"),
+             ("g", "def alias(x):\n    return sneaky.scale_images(x)\n"),
+             ("h", "def both(x):\n    s(0)\n    return gancourse.data.scale_images(x)\n")]
+    checks = TrustedChecks(cells)
+    assert checks.written_by_student("seeded") and checks.written_by_student("loads")
+    for name in ("through_viz", "module_value", "attribute_of_tool", "alias", "both"):
+        assert not checks.written_by_student(name), name
+
+
 @pytest.mark.parametrize("assignment", assignment_ids())
 def test_every_hidden_test_of_the_solutions_is_laid_out_for_the_grader(assignment):
     """Every graded test cell has a trusted check and splits cleanly (no syntax errors in what
