@@ -1,5 +1,5 @@
 # cell: sample_alpha
-# kills: test_sample_alpha
+# loses: test_sample_alpha
 # why: a normal distribution around 1/2 clipped to [0, 1]: in range, but not uniform
 def sample_alpha(n, seed):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:

@@ -1,5 +1,5 @@
 # cell: sample_alpha
-# kills: test_sample_alpha
+# loses: test_sample_alpha
 # why: one alpha for the whole batch, repeated n times, instead of one per example
 def sample_alpha(n, seed):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:

@@ -1,5 +1,5 @@
 # cell: discriminator_loss_smoothed
-# kills: test_discriminator_loss_smoothed
+# loses: test_discriminator_loss_smoothed
 # why: smooths the fake targets (0 -> s) and leaves the real targets at 1: the wrong side
 def discriminator_loss_smoothed(real_logits, fake_logits, smoothing=0.1):
     if (isinstance(smoothing, bool) or not isinstance(smoothing, (int, float, np.floating))

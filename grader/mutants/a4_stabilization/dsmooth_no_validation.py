@@ -1,5 +1,5 @@
 # cell: discriminator_loss_smoothed
-# kills: test_discriminator_loss_smoothed
+# loses: test_discriminator_loss_smoothed
 # why: accepts smoothing outside [0, 1) (e.g. 1.0: real target 0, or negative targets) without an error
 def discriminator_loss_smoothed(real_logits, fake_logits, smoothing=0.1):
     real_logits = tf.convert_to_tensor(real_logits, dtype=tf.float32)

@@ -1,5 +1,5 @@
 # cell: feature_matching_loss
-# kills: test_feature_matching_loss
+# loses: test_feature_matching_loss
 # why: no shape checks: (N, 3) against (N, 1) features broadcast silently into a wrong number
 def feature_matching_loss(real_features, fake_features):
     real = tf.convert_to_tensor(real_features, dtype=tf.float32)

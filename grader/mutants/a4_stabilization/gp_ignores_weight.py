@@ -1,5 +1,6 @@
 # cell: gradient_penalty
-# kills: test_gradient_penalty_closed_forms, test_gradient_penalty_interpolates
+# kills: test_gradient_penalty_closed_forms
+# loses: test_gradient_penalty_interpolates
 # why: always uses lambda = 10, whatever weight it is given
 def gradient_penalty(critic, real, fake, alpha, weight=10.0):
     real = tf.convert_to_tensor(real, dtype=tf.float32)

@@ -1,5 +1,5 @@
 # cell: gradient_penalty
-# kills: test_gradient_penalty_interpolates
+# loses: test_gradient_penalty_interpolates
 # why: no shape checks: an alpha of the wrong length or shape broadcasts (or fails deep inside TensorFlow) instead of a clear ValueError
 def gradient_penalty(critic, real, fake, alpha, weight=10.0):
     real = tf.convert_to_tensor(real, dtype=tf.float32)

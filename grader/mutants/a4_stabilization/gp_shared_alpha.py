@@ -1,5 +1,5 @@
 # cell: gradient_penalty
-# kills: test_gradient_penalty_interpolates
+# loses: test_gradient_penalty_interpolates
 # why: uses the first alpha for the whole batch instead of one alpha per example
 def gradient_penalty(critic, real, fake, alpha, weight=10.0):
     real = tf.convert_to_tensor(real, dtype=tf.float32)

@@ -1,5 +1,5 @@
 # cell: gradient_penalty
-# kills: test_gradient_penalty_closed_forms
+# loses: test_gradient_penalty_closed_forms
 # why: stops the gradient of the input gradients: the penalty has the right value but cannot train the critic
 def gradient_penalty(critic, real, fake, alpha, weight=10.0):
     real = tf.convert_to_tensor(real, dtype=tf.float32)

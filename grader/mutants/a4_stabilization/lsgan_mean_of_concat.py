@@ -1,5 +1,5 @@
 # cell: lsgan_losses
-# kills: test_lsgan_losses
+# loses: test_lsgan_losses
 # why: one mean over the concatenated real and fake squared errors instead of the sum of two batch means (differs when the batch sizes differ)
 def lsgan_losses(real_scores, fake_scores):
     real = tf.convert_to_tensor(real_scores, dtype=tf.float32)

@@ -1,5 +1,5 @@
 # cell: minibatch_discrimination
-# kills: test_minibatch_discrimination_values
+# loses: test_minibatch_discrimination_values
 # why: reshapes x T to (n, C, B) and takes the L1 norm over the kernels: mixes the kernels' coordinates
 class MinibatchDiscrimination(keras.layers.Layer):
     def __init__(self, num_kernels, kernel_dim, **kwargs):

@@ -1,5 +1,5 @@
 # cell: wgan_gp_critic_step
-# kills: test_wgan_gp_critic_step_update
+# loses: test_wgan_gp_critic_step_update
 # why: does not pass weight on, so the penalty always has lambda = 10
 def wgan_gp_critic_step(critic, generator, c_opt, real, noise, alpha, weight=10.0):
     fake = generator(noise, training=True)

@@ -1,5 +1,6 @@
 # cell: wgan_gp_critic_step
-# kills: test_wgan_gp_critic_step_basics, test_wgan_gp_critic_step_update
+# kills: test_wgan_gp_critic_step_basics
+# loses: test_wgan_gp_critic_step_update
 # why: takes the gradients over the critic's and the generator's variables, so c_opt also moves the generator
 def wgan_gp_critic_step(critic, generator, c_opt, real, noise, alpha, weight=10.0):
     with tf.GradientTape() as tape:

@@ -1,5 +1,6 @@
 # cell: wgan_gp_critic_step
-# kills: test_wgan_gp_critic_step_basics, test_wgan_gp_critic_step_update
+# kills: test_wgan_gp_critic_step_basics
+# loses: test_wgan_gp_critic_step_update
 # why: creates its own Adam optimiser on every call instead of using c_opt (loses the optimiser's state and learning rate)
 def wgan_gp_critic_step(critic, generator, c_opt, real, noise, alpha, weight=10.0):
     fake = generator(noise, training=True)

@@ -1,5 +1,5 @@
 # cell: wgan_gp_critic_step
-# kills: test_wgan_gp_critic_step_update
+# loses: test_wgan_gp_critic_step_update
 # why: computes and returns the penalty but takes the gradient of the Wasserstein loss alone (a WGAN without any Lipschitz constraint)
 def wgan_gp_critic_step(critic, generator, c_opt, real, noise, alpha, weight=10.0):
     fake = generator(noise, training=True)
