@@ -1,5 +1,5 @@
 # cell: build_discriminator
-# kills: test_build_discriminator_weights
+# loses: test_build_discriminator_weights
 # why: adds Dropout(0.3) after the hidden layers (a common tutorial habit): same weights, but the training-mode outputs differ
 def build_discriminator():
     return keras.Sequential([

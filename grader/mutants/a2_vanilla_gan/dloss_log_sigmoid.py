@@ -1,5 +1,5 @@
 # cell: discriminator_loss
-# kills: test_discriminator_loss
+# loses: test_discriminator_loss
 # why: computes log(sigmoid(l)) literally (with an epsilon): wrong for large logits, e.g. 16 instead of 200 at l = -200
 def discriminator_loss(real_logits, fake_logits):
     eps = 1e-7

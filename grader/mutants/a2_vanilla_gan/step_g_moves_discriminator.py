@@ -1,5 +1,6 @@
 # cell: train_step
-# kills: test_train_step_discriminator_update, test_train_step_generator_update
+# kills: test_train_step_generator_update
+# loses: test_train_step_discriminator_update
 # why: the generator's gradients are taken over both networks' variables, so g_opt also moves the discriminator (to be fooled)
 def train_step(generator, discriminator, g_opt, d_opt, real_images, noise):
     with tf.GradientTape() as tape:

@@ -1,5 +1,6 @@
 # cell: train_step
-# kills: test_train_step_basics, test_train_step_discriminator_update, test_train_step_generator_update
+# kills: test_train_step_basics, test_train_step_generator_update
+# loses: test_train_step_discriminator_update
 # why: returns the losses re-evaluated after both updates, not the values the updates were computed from
 def train_step(generator, discriminator, g_opt, d_opt, real_images, noise):
     with tf.GradientTape() as tape:

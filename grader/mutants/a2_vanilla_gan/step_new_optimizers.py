@@ -1,5 +1,6 @@
 # cell: train_step
-# kills: test_train_step_basics, test_train_step_discriminator_update, test_train_step_generator_update
+# kills: test_train_step_basics
+# loses: test_train_step_discriminator_update, test_train_step_generator_update
 # why: creates fresh Adam optimisers inside the step, so Adam's running averages restart every step
 def train_step(generator, discriminator, g_opt, d_opt, real_images, noise):
     d_opt, g_opt = keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)

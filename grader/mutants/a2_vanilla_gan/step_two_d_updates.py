@@ -1,5 +1,6 @@
 # cell: train_step
-# kills: test_train_step_basics, test_train_step_discriminator_update
+# kills: test_train_step_basics
+# loses: test_train_step_discriminator_update
 # why: two discriminator updates per step (k = 2 in Goodfellow's algorithm) where one is prescribed
 def train_step(generator, discriminator, g_opt, d_opt, real_images, noise):
     d_vars = discriminator.trainable_variables
