@@ -35,6 +35,10 @@ LIMITS = {"GANCOURSE_CELL_TIMEOUT": "10", "GANCOURSE_GRADE_MEMORY_MB": "1024",
           "GANCOURSE_GRADE_OUTPUT_KB": "256"}
 KL_TESTS = ("test_kl_divergence_values,test_kl_divergence_errors,test_js_divergence_values,"
             "test_js_divergence_errors")
+# js_divergence checks the shapes itself before it calls kl_divergence, so with kl_divergence
+# broken (or gone) its errors test keeps that part: 1 of its 3 shares (partial credit)
+JS_OWN_SHAPE_CHECK = "+share:test_js_divergence_errors:1/3"
+KL_BROKEN = f"full-minus:{KL_TESTS}{JS_OWN_SHAPE_CHECK}"
 
 
 def _full():
@@ -246,7 +250,7 @@ CORPUS = {
     "os_exit": (lambda: _with_answer("kl_divergence", "import os\nos._exit(3)"), 0.0, "error",
                 ("kernel",)),
     "infinite_loop": (lambda: _with_answer("kl_divergence", "while True:\n    pass"),
-                      f"full-minus:{KL_TESTS}", "graded", ()),
+                      KL_BROKEN, "graded", ()),
     "system_exit": (lambda: _after_kl("raise SystemExit(0)"), "full", "graded", ()),
     "keyboard_interrupt": (lambda: _with_answer(
         "kl_divergence", "def kl_divergence(p, q):\n    raise KeyboardInterrupt"),
@@ -299,7 +303,7 @@ CORPUS = {
     "monkeypatch_numpy": (lambda: _with_answer("kl_divergence", _WRONG_KL + (
         "np.isclose = lambda *a, **k: True\nnp.allclose = lambda *a, **k: True\n"
         "import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None\n")),
-        f"full-minus:{KL_TESTS}", "graded", ("numpy.isclose", "flagged")),
+        KL_BROKEN, "graded", ("numpy.isclose", "flagged")),
     "redefine_helpers": (lambda: _with_answer("kl_gaussian", (
         "from gancourse.divergences import kl_gaussian  # the library's, not my own\n"
         "uses_course_library = lambda fn: False\nassert_raises = lambda *a, **k: None\n")),
@@ -324,11 +328,11 @@ CORPUS = {
     # the grader drops every value a test cell displays
     "displayhook": (lambda: _with_answer("kl_divergence", (
         "import sys\ndef kl_divergence(p, q):\n    sys.displayhook('ok')\n    return 0.0\n")),
-        f"full-minus:{KL_TESTS}", "graded", ()),
+        KL_BROKEN, "graded", ()),
     "forged_float": (lambda: _with_answer("kl_divergence", _FORGED_FLOAT),
-                     f"full-minus:{KL_TESTS}", "graded", ()),
+                     KL_BROKEN, "graded", ()),
     "reply_rewrite": (lambda: _with_answer("kl_divergence", _REPLY_REWRITE),
-                      f"full-minus:{KL_TESTS}", "graded", ("get_ipython",)),
+                      KL_BROKEN, "graded", ("get_ipython",)),
     # an error message of 20 MB: capped like every other output
     "huge_exception": (lambda: _after_kl("raise ValueError('x' * 20_000_000)"),
                        "full", "graded", ()),
@@ -347,7 +351,7 @@ CORPUS = {
         "        raise ValueError('sniffed')\n"
         "    p, q = np.asarray(p, float), np.asarray(q, float)\n    s = p > 0\n"
         "    return float(np.sum(p[s] * np.log(p[s] / q[s]))) if np.all(q[s] > 0) else float('inf')\n")),
-        "full-minus:test_kl_divergence_errors,test_js_divergence_errors", "graded",
+        "full-minus:test_kl_divergence_errors,test_js_divergence_errors" + JS_OWN_SHAPE_CHECK, "graded",
         ("frame inspection",)),
     # the library's answer, with the kernel-side originality check rewritten in place (the
     # function object keeps its identity): the grader reads the submitted source instead
@@ -372,10 +376,18 @@ CORPUS = {
 
 
 def _expected(spec, full: float):
+    """The score a spec names: "full", a number, or "full-minus:CELL,CELL" (those cells score 0),
+    optionally followed by "+share:CELL:N/D" (that cell keeps N of its D equal parts)."""
     if spec == "full":
         return full
     if isinstance(spec, str) and spec.startswith("full-minus:"):
-        return full - sum(_points(c) for c in spec.split(":", 1)[1].split(","))
+        spec, _, share = spec.partition("+share:")
+        kept = 0.0
+        if share:
+            cell, fraction = share.split(":")
+            num, den = fraction.split("/")
+            kept = _points(cell) * int(num) / int(den)
+        return full - sum(_points(c) for c in spec.split(":", 1)[1].split(",")) + kept
     return spec
 
 
@@ -478,16 +490,17 @@ def test_each_submission_gets_the_right_score_status_and_message(hostile_run, pr
     if student == "memfd_hoard" and not protections["memory"].startswith("memory cgroup"):
         spec, status, words = "full", "graded", ()  # documented fallback (README): not counted
     if student == "peek_other_kernels" and not protections["filesystem"].startswith("landlock"):
-        spec = f"full-minus:{KL_TESTS}"  # documented fallback (README): no Landlock, /proc open
+        spec = KL_BROKEN  # documented fallback (README): no Landlock, /proc open
     if student == "network" and not network_isolated:
         # documented fallback: the connection succeeds, and the notebook's own code then sets
         # kl_divergence = None, which its tests fail
         assert score < full, (student, score)
     else:
         if isinstance(spec, str) and spec.startswith("at-most:"):  # racy attacks: never a gain
-            assert score <= _expected(spec[len("at-most:"):], full), (student, score)
-        else:
-            assert score == _expected(spec, full), (student, score, report.notes.get((student, A)))
+            assert score <= _expected(spec[len("at-most:"):], full) + 0.005, (student, score)
+        else:  # the report rounds scores to 0.01
+            assert score == pytest.approx(_expected(spec, full), abs=0.005), (
+                student, score, report.notes.get((student, A)))
     row = _row(out, student)
     assert row["status"] == status and float(row["score"]) == score
     for word in words:
