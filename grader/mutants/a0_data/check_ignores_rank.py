@@ -1,5 +1,5 @@
 # cell: check_batch
-# loses: test_check_batch
+# kills: test_check_batch
 # why: zip() stops at the shorter shape, so a missing or extra axis is not noticed
 def check_batch(x, shape):
     x = np.asarray(x)

@@ -1,5 +1,5 @@
 # cell: count_duplicates
-# loses: test_count_duplicates
+# kills: test_count_duplicates
 # why: compares a summary (the pixel sum) instead of the images, so different images collide
 def count_duplicates(images):
     sums = np.asarray(images).reshape(len(images), -1).sum(axis=1)

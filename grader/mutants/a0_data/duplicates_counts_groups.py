@@ -1,5 +1,5 @@
 # cell: count_duplicates
-# loses: test_count_duplicates
+# kills: test_count_duplicates
 # why: counts the distinct duplicated images instead of every extra copy
 def count_duplicates(images):
     flat = np.asarray(images).reshape(len(images), -1)

@@ -1,5 +1,6 @@
 # cell: sample_latent
-# loses: test_sample_latent_basics, test_sample_latent_values
+# kills: test_sample_latent_basics
+# loses: test_sample_latent_values
 # why: creates an unseeded Generator (default_rng() without the seed), so the same seed gives different noise every call
 def sample_latent(n, dim, kind="normal", seed=None):
     if isinstance(n, bool) or isinstance(dim, bool) or not isinstance(n, (int, np.integer)) \

@@ -1,5 +1,5 @@
 # cell: make_pipeline
-# loses: test_pipeline_batches
+# kills: test_pipeline_batches
 # why: keeps the last, smaller batch (drop_remainder missing)
 def make_pipeline(images, batch_size, seed=0):
     x = scale_images(images)[..., np.newaxis]

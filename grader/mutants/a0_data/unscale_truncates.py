@@ -1,5 +1,5 @@
 # cell: unscale_images
-# loses: test_unscale_images
+# kills: test_unscale_images
 # why: truncates instead of rounding, so float round-off turns 17 into 16
 def unscale_images(x):
     x = np.asarray(x, dtype=np.float32)
