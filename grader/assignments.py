@@ -5,7 +5,7 @@ its reference artifacts.
 
 A new assignment adds one :class:`AssignmentSpec` to :data:`REGISTRY` (and its solution
 notebook, mutants and alternatives in their folders); no other module of the grader keeps a
-per-assignment table.  Standard library only: the sandbox launcher and the kernel import it.
+per-assignment table.  Standard library only: the sandbox launcher imports it.
 """
 from __future__ import annotations
 
@@ -24,9 +24,11 @@ class AssignmentSpec:
         partial_answers: answer cells the "partial" example student completes.
         extra_files: files a student submits beside the notebook; the grader copies nothing
             else.
-        hidden_reads: repository files the kernel part of the hidden tests (the PROBE
-            sections; the CHECKs run in the grader) loads, read-only inside the sandbox.
-            Everything else of ``grader/`` and ``solutions/`` is unreadable there.
+        hidden_reads: repository data files and folders the kernel part of the hidden tests
+            (the PROBE sections; the CHECKs run in the grader) loads, read-only inside the
+            sandbox.  Where there are any, the kernel may also import ``grader.hidden`` (code
+            for probes lives there, nowhere else); everything else of ``grader/`` and
+            ``solutions/`` is unreadable there.
         quality: settings of the part scored on a submitted trained model: the answer cell
             that builds the generator (``builder``), its arguments, the sample count ``n`` and
             the ``noise_seed``; None when the assignment has no such part.
@@ -51,12 +53,10 @@ REGISTRY: dict[str, AssignmentSpec] = {s.id: s for s in (
                                                       "generator_loss")),
     AssignmentSpec(
         "a3_dcgan", partial_answers=("slerp",), extra_files=("a3_generator.npz",),
-        # The probes import grader.quality (for the folder's path) and load the reference
-        # weights and the transplant *inputs*, never the outputs they are compared with
+        # The probes import grader.hidden (the folder's path) and load the reference weights
+        # and the transplant *inputs*, never the outputs they are compared with
         # (transplant.npz), the reference builder or the quality measurements.
-        hidden_reads=("grader/__init__.py", "grader/assignments.py", "grader/quality.py",
-                      "grader/submissions.py", "grader/workspace.py",
-                      "grader/reference/a3_dcgan/submission",
+        hidden_reads=("grader/reference/a3_dcgan/submission",
                       "grader/reference/a3_dcgan/kernel_inputs"),
         quality={
             "notebook": "a3_dcgan.ipynb",

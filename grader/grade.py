@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.gradebook import copy_tree_into, merge_gradebook
+from grader.kernel_files import SUBMITTED_FILE_BYTES, read_notes, read_regular_file
 from grader.progress import EXPECTED_FILE, GradingProgress, compare, expected_scores
 from grader.submissions import EXTRA_FILES, manual_cells, notebooks, read
 from grader.workspace import REPO, SOLUTIONS, GradingError, Workspace, assignment_ids
@@ -147,7 +148,6 @@ def _copy_submission(src: Path, dest: Path, extra_files: tuple[str, ...] = ()) -
     the kernel (its working directory comes first on ``sys.path``), data, folders - stays
     behind.  Returns the names left behind.
     """
-    from grader.sandbox_kernel import SUBMITTED_FILE_BYTES, read_regular_file
 
     dest.mkdir(parents=True)
     skipped = []
@@ -209,7 +209,6 @@ def notebook_problem(path: Path) -> str | None:
     before nbgrader sees it, without following a link."""
     import nbformat
 
-    from grader.sandbox_kernel import read_regular_file
 
     data = read_regular_file(path, NOTEBOOK_BYTES)
     if data is None:
@@ -258,7 +257,6 @@ def _sandbox_notes(ws: Workspace, student: str,
     """What the sandbox recorded for one submission (grader/sandbox_kernel.py, written by the
     grader's own process): why it could not be graded (None if nothing went wrong) and one
     line per thing the student should know."""
-    from grader.sandbox_kernel import read_notes
 
     died, lines = None, []
     for n in read_notes(ws.root, student, assignment):

@@ -190,6 +190,7 @@ def inputs_digest(assignment: str) -> str:
                          for part in p.relative_to(base).parts)]
     files += sorted((REPO / "grader" / "alternatives" / assignment).glob("*.py"))
     files += [p for p in sorted((REPO / "grader").glob("*.py")) if p.name not in NOT_GRADING]
+    files += sorted((REPO / "grader" / "hidden").glob("*.py"))
     files += sorted((REPO / "gancourse").rglob("*.py"))
     files += [REPO / "pyproject.toml", REPO / "requirements.lock"]
     h = hashlib.sha256()

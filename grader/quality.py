@@ -24,10 +24,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from grader.assignments import REGISTRY
+from grader.hidden.reference import KERNEL_INPUTS_FILE, REFERENCE
 from grader.submissions import read, solution_answers
-from grader.workspace import REPO, SOLUTIONS
+from grader.workspace import SOLUTIONS
 
-REFERENCE = REPO / "grader" / "reference"
+__all__ = ["BUILDER_FILE", "KERNEL_INPUTS_FILE", "REFERENCE", "SETTINGS", "builder_module_source",
+           "evaluate_weights", "kernel_inputs_bytes", "reference_builder", "thresholds"]
 
 #: Per assignment: the answer cell that builds the generator, its arguments, and how samples
 #: are evaluated (``AssignmentSpec.quality`` of the registry, grader/assignments.py).
@@ -44,9 +46,6 @@ def _settings(assignment: str) -> dict:
 #: (``grader/release.py``) into ``reference/<assignment>/``: the quality checks use it (in the
 #: grader's process; no grading kernel may read it, nor ``solutions/``).
 BUILDER_FILE = "reference_generator.py"
-#: The inputs of the weight-transplant tests (``transplant.npz`` without the reference
-#: outputs), the only part of it a grading kernel may read; written by ``make release``.
-KERNEL_INPUTS_FILE = "kernel_inputs/transplant_inputs.npz"
 
 
 def kernel_inputs_bytes(assignment: str, reference: Path | None = None) -> bytes:

@@ -10,8 +10,8 @@ executes a single line of student code:
 
 1. joins fresh control groups (``grader/cgroups.py``; Linux, where a cgroup folder is
    writable): ``pids`` capped at ``processes`` tasks and ``memory`` capped at the tree limit
-   (:func:`watchdog_memory_mb`, shared memory and ``memfd`` included); else it gets
-   ``RLIMIT_NPROC`` (counts threads too; see :func:`_limit_processes`) and the watchdog's
+   (``grader/limits.py``, shared memory and ``memfd`` included); else it gets
+   ``RLIMIT_NPROC`` (counts threads too; see ``grader/limits.py``) and the watchdog's
    memory poll;
 2. enters new namespaces (``grader/namespaces.py``; Linux): user, network (no interface but a
    loopback that is down, so no connection leaves the kernel; the kernel talks to nbgrader
@@ -27,8 +27,9 @@ executes a single line of student code:
    signal is ignored so the write fails with ``OSError``) and ``RLIMIT_CORE = 0``;
 4. is restricted by Landlock (Linux >= 5.13): it may read the Python installation, the system
    libraries, the course library and exactly the files the hidden tests of its assignment load
-   (``HIDDEN_TEST_READS``), and write only in its own scratch folder (the notebook's folder in
-   the workspace) and a private HOME/TMPDIR.  ``solutions/``, the gradebook, the other
+   (``HIDDEN_TEST_READS``, and ``grader/hidden/``, the only grader code their probes import),
+   and write only in its own scratch folder (the notebook's folder in the workspace) and a
+   private HOME/TMPDIR.  ``solutions/``, the gradebook, the other
    students' folders and the grader's artifacts are out of reach; with Landlock ABI >= 4 it
    may neither connect nor bind TCP, with ABI >= 6 it may not signal processes outside the
    sandbox (the grader).
@@ -44,8 +45,9 @@ the student's feedback.
 ``python -m grader.sandbox --check`` prints which protections work on this machine.  The table
 for Linux, macOS and JupyterHub is in README.md ("What the grader protects against").
 
-Standard library (plus ``psutil``, a dependency of ipykernel) only, here and in the two
-modules above: the launcher starts once per kernel and must be quick.
+Standard library (plus ``psutil``, a dependency of ipykernel) only, here and in the modules
+it imports (``grader/limits.py``, ``cgroups.py``, ``namespaces.py``, ``landlock.py``,
+``assignments.py``): the launcher starts once per kernel and must be quick.
 """
 from __future__ import annotations
 
@@ -57,7 +59,7 @@ import shutil
 import signal
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from pathlib import Path
 
 if not __package__:  # run as a script by the kernel launcher (sandbox_kernel.py): its siblings
@@ -67,6 +69,12 @@ from grader import namespaces  # noqa: E402 (after the path above)
 from grader.assignments import REGISTRY  # noqa: E402
 from grader.cgroups import KernelGroups  # noqa: E402
 from grader.landlock import Policy, landlock_abi, landlock_restrict  # noqa: E402
+from grader.limits import (  # noqa: E402
+    Limits,
+    disk_used,
+    limit_processes,
+    watchdog_memory_mb,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -77,69 +85,9 @@ REPO = Path(__file__).resolve().parent.parent
 HIDDEN_TEST_READS: dict[str, tuple[str, ...]] = {
     a: s.hidden_reads for a, s in REGISTRY.items() if s.hidden_reads}
 
-
-class SandboxError(RuntimeError):
-    """The sandbox cannot be set up as asked (bad limits, missing paths)."""
-
-
-# ------------------------------------------------------------------------------------------
-# Limits
-# ------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits of one kernel (one notebook of one student).
-
-    The defaults fit the ``ci`` profile of every assignment with a wide margin (measured with
-    the solutions: a3, the largest, peaks at ~1.3 GB resident, 24 tasks and ~21 CPU seconds;
-    a1 at ~140 MB, 14 tasks, ~2 CPU seconds); each can be changed with the environment
-    variable in ``ENV``.
-    """
-
-    memory_mb: int = 4096  #: RLIMIT_DATA per process; the tree's resident memory: watchdog_memory_mb
-    cpu_seconds: int = 900  #: CPU time of the kernel process (all its threads), per notebook
-    wall_seconds: int = 1800  #: lifetime of the kernel: the whole notebook
-    processes: int = 512  #: tasks (processes and threads) of the kernel's tree
-    file_mb: int = 512  #: largest file the kernel may write
-    output_kb: int = 2048  #: cell outputs kept per notebook (enforced by the grader's client)
-    disk_mb: int = 2048  #: bytes in the kernel's writable folders (scratch, HOME, TMPDIR)
-    disk_files: int = 20000  #: files and folders in them
-
-    ENV = {
-        "memory_mb": "GANCOURSE_GRADE_MEMORY_MB",
-        "cpu_seconds": "GANCOURSE_GRADE_CPU_SECONDS",
-        "wall_seconds": "GANCOURSE_NOTEBOOK_TIMEOUT",
-        "processes": "GANCOURSE_GRADE_PROCESSES",
-        "file_mb": "GANCOURSE_GRADE_FILE_MB",
-        "output_kb": "GANCOURSE_GRADE_OUTPUT_KB",
-        "disk_mb": "GANCOURSE_GRADE_DISK_MB",
-        "disk_files": "GANCOURSE_GRADE_DISK_FILES",
-    }
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise SandboxError(f"limit {f.name} must be a positive int, got {value!r}")
-
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Limits":
-        """Defaults, overridden by the ``GANCOURSE_GRADE_*`` environment variables."""
-        environ = os.environ if environ is None else environ
-        values = {}
-        for name, var in cls.ENV.items():
-            raw = environ.get(var, "").strip()
-            if raw:
-                try:
-                    values[name] = int(raw)
-                except ValueError:
-                    raise SandboxError(f"{var} must be a positive integer, got {raw!r}") from None
-        return cls(**values)
-
-    def argv(self) -> list[str]:
-        out = []
-        for name, value in asdict(self).items():
-            out += [f"--{name.replace('_', '-')}", str(value)]
-        return out
+#: The grader code a kernel may import (read-only), only where its assignment declares
+#: ``hidden_reads``: the package ``grader.hidden`` (and ``grader/__init__.py`` to reach it).
+HIDDEN_CODE: tuple[str, ...] = ("grader/__init__.py", "grader/hidden")
 
 
 # ------------------------------------------------------------------------------------------
@@ -151,44 +99,6 @@ PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
 def _prctl(option: int, arg: int) -> bool:
     return _libc is not None and _libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0) == 0
-
-
-# ------------------------------------------------------------------------------------------
-# Process limit where no pids cgroup can be made: RLIMIT_NPROC
-# ------------------------------------------------------------------------------------------
-def _count_tasks(uid: int) -> int:
-    """What RLIMIT_NPROC counts for ``uid``: its threads on Linux, its processes elsewhere."""
-    if not sys.platform.startswith("linux"):
-        import psutil
-
-        return sum(1 for p in psutil.process_iter(["uids"])
-                   if p.info["uids"] is not None and p.info["uids"].real == uid)
-    n = 0
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    n += len(os.listdir(f"/proc/{entry.name}/task"))
-            except OSError:
-                pass
-    return n
-
-
-def _limit_processes(limit: int, in_cgroup: bool, entered: str) -> str:
-    import resource
-
-    if in_cgroup:
-        return f"pids cgroup (max {limit} tasks)"
-    if os.getuid() == 0:
-        return "watchdog only (RLIMIT_NPROC does not bind root)"
-    if entered.startswith("user"):
-        # in a fresh user namespace the count is of this sandbox's tasks only
-        resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
-        return f"RLIMIT_NPROC {limit} (own user namespace)"
-    # RLIMIT_NPROC counts every task of this user: allow what runs now plus the limit
-    cap = _count_tasks(os.getuid()) + limit
-    resource.setrlimit(resource.RLIMIT_NPROC, (cap, cap))
-    return f"RLIMIT_NPROC {cap} (shared with the user's other processes)"
 
 
 # ------------------------------------------------------------------------------------------
@@ -226,7 +136,7 @@ def setup_child(limits: Limits, policy: Policy, home: Path, tmp: Path, groups: K
     joined = groups.join()  # before the user namespace, while we may still
     done["namespaces"], new_pids = namespaces.enter()
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the watchdog dies -> the kernel dies
-    done["processes"] = _limit_processes(limits.processes, "pids" in joined, done["namespaces"])
+    done["processes"] = limit_processes(limits.processes, "pids" in joined, done["namespaces"])
     done["memory"] = (f"memory cgroup (the tree: at most {groups.limits['memory'] // 2**20} MB)"
                       if "memory" in joined else "watchdog only (resident memory, polled)")
     mb = 1024 * 1024
@@ -448,38 +358,6 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
     report["seconds"] = round(time.monotonic() - start, 1)
     _write_report(report_path, report)
     return code if code >= 0 else 128 - code
-
-
-def disk_used(folders: list[str], max_files: int, max_bytes: int) -> tuple[int, int]:
-    """(entries, bytes) below ``folders``, links not followed; stops counting past a limit."""
-    entries = used = 0
-    stack = list(folders)
-    while stack and entries <= max_files and used <= max_bytes:
-        try:
-            with os.scandir(stack.pop()) as it:
-                for entry in it:
-                    entries += 1
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            stack.append(entry.path)
-                        elif entry.is_file(follow_symlinks=False):
-                            used += entry.stat(follow_symlinks=False).st_blocks * 512
-                    except OSError:
-                        pass
-        except OSError:
-            pass
-    return entries, used
-
-
-def watchdog_memory_mb(limits: Limits) -> int:
-    """Resident memory of the whole tree at which the watchdog stops the kernel.
-
-    Higher than the per-process ``RLIMIT_DATA`` (``memory_mb``): resident memory also counts
-    the mapped libraries (~0.2 GB for NumPy/SciPy, ~0.7 GB with TensorFlow), and a single
-    process that allocates too much should get its ``MemoryError`` first.  The watchdog is for
-    memory spread over several processes.
-    """
-    return limits.memory_mb * 3 // 2 + 256
 
 
 def _cpu_exhausted(report: dict, limits: Limits) -> bool:

@@ -30,7 +30,6 @@ what holds where.
 """
 from __future__ import annotations
 
-import ast
 import json
 import os
 import secrets
@@ -46,88 +45,18 @@ from nbgrader.preprocessors import Execute
 from traitlets import CaselessStrEnum
 
 from grader import sandbox, verdict
-from grader.sandbox import HIDDEN_TEST_READS, REPO, Limits, default_read_paths
-
-NOTES_DIR = "sandbox_notes"
-
-
-#: The largest file a student may submit beside a notebook (a3's generator is ~1 MB).
-SUBMITTED_FILE_BYTES = 64 * 2**20
-
-
-def read_regular_file(path: Path, limit: int = SUBMITTED_FILE_BYTES) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file (not a link, FIFO or device) of at most
-    ``limit`` bytes, else None.  Opens without following a link and reads at most the limit."""
-    import stat
-
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-            return None
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks) if size <= limit else None
-    finally:
-        os.close(fd)
-
-
-def make_scratch(assignment: str) -> Path:
-    """A fresh, private working folder for one notebook's kernel, ``<tmp>/<assignment>``.
-
-    The kernel may write only there (and in its private HOME/TMPDIR).  Nothing in it is ever
-    read back: the graded notebook comes from the kernel's messages, the submitted files from
-    the submission, so links, FIFOs, devices or huge files a notebook leaves behind reach
-    neither the grader's outputs nor the feedback; the folder is removed after the notebook.
-    """
-    parent = Path(tempfile.mkdtemp(prefix="gcs-", dir=_sandbox_parent()))
-    folder = parent / (assignment if assignment and "/" not in assignment and assignment not in (".", "..")
-                       else "notebook")
-    folder.mkdir()
-    return folder
-
-
-def remove_scratch(folder: Path) -> None:
-    """Remove a scratch folder made by :func:`make_scratch` (links are removed, not followed)."""
-    _rmtree(folder.parent)
-
-
-def _rmtree(path: Path) -> None:
-    """``shutil.rmtree`` that also removes what a notebook made unwritable (chmod 0 folders)."""
-    def unlock(func, p, _exc):
-        try:
-            os.chmod(os.path.dirname(p), 0o700)
-            if os.path.isdir(p) and not os.path.islink(p):
-                os.chmod(p, 0o700)
-            func(p)
-        except OSError:
-            pass
-
-    shutil.rmtree(path, onerror=unlock)
-
-
-def course_root() -> Path:
-    """The nbgrader course directory being graded (the grading workspace)."""
-    return Path(os.environ.get("GANCOURSE_COURSE_ROOT") or os.getcwd()).resolve()
-
-
-def notes_path(root: Path, student: str, assignment: str, notebook: str) -> Path:
-    return root / NOTES_DIR / student / assignment / f"{notebook}.json"
-
-
-def read_notes(root: Path, student: str, assignment: str) -> list[dict]:
-    """Every notebook's notes for one submission (empty when there are none)."""
-    folder = root / NOTES_DIR / student / assignment
-    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+from grader.kernel_files import (
+    course_root,
+    make_scratch,
+    notes_path,
+    read_regular_file,
+    remove_scratch,
+    rmtree_unlocking,
+    sandbox_parent,
+)
+from grader.limits import Limits
+from grader.sandbox import HIDDEN_CODE, HIDDEN_TEST_READS, REPO, default_read_paths
+from grader.static_flags import cell_role, flag_source, imported_modules, module_aliases
 
 
 # ------------------------------------------------------------------------------------------
@@ -151,21 +80,10 @@ def kernel_policy(cwd: Path) -> dict[str, list[str]]:
         listing.append(str(REPO))  # found through PYTHONPATH: the import system lists REPO
     extra = HIDDEN_TEST_READS.get(assignment, ())
     if extra:
-        read += [str(REPO / rel) for rel in extra]
+        read += [str(REPO / rel) for rel in HIDDEN_CODE + extra]
         # the import system lists the folders on sys.path: names only, no contents
         listing += [str(REPO), str(REPO / "grader"), str(REPO / "solutions")]
     return {"read": read, "list": listing, "write": [str(cwd)]}
-
-
-def _sandbox_parent() -> str | None:
-    """Where kernels' private folders go: inside the grading workspace (removed with it, even
-    if a grader process is killed), unless its path is too long for a Unix socket's name."""
-    root = os.environ.get("GANCOURSE_COURSE_ROOT")
-    if root and len(root) < 60 and Path(root).is_dir():
-        parent = Path(root) / ".sandbox"
-        parent.mkdir(exist_ok=True)
-        return str(parent)
-    return None  # the system's temporary folder
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -182,7 +100,7 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw):
         # connection file, report (the kernel may not write either), sockets, HOME and TMPDIR
         # in a private folder
-        self.sandbox_dir = Path(tempfile.mkdtemp(prefix="gck-", dir=_sandbox_parent()))
+        self.sandbox_dir = Path(tempfile.mkdtemp(prefix="gck-", dir=sandbox_parent()))
         for sub in ("home", "tmp", "ipc"):
             (self.sandbox_dir / sub).mkdir()
         self.connection_file = str(self.sandbox_dir / "kernel.json")
@@ -232,141 +150,6 @@ class SandboxKernelManager(AsyncKernelManager):
 GUARD_SOURCE = (Path(__file__).resolve().parent / "kernel_guard.py").read_text()
 
 
-def _imports(source: str) -> list[str]:
-    """Top-level module names a cell imports (``import a.b`` -> ``a.b``; ``from a import b`` -> ``a``)."""
-    try:
-        tree = ast.parse(_as_python(source))
-    except SyntaxError:
-        return []
-    names = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append(node.module)
-    return names
-
-
-def _as_python(source: str) -> str:
-    """Cell source with IPython syntax (``%magic``, ``!shell``) turned into Python."""
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-
-        return TransformerManager().transform_cell(source)
-    except Exception:  # noqa: BLE001 - fall back to the raw source
-        return source
-
-
-#: What an answer cell must not need: the grading machinery, not the assignment.
-_FLAG_NAMES = {
-    "get_ipython": "IPython's shell (get_ipython)", "gc": "the garbage collector (gc)",
-    "ctypes": "ctypes", "ipykernel": "the kernel (ipykernel)", "IPython": "IPython internals",
-    "grader": "the grader package", "builtins": "the builtins module",
-    "__builtins__": "the builtins module", "__import__": "__import__",
-    "subprocess": "subprocess (running programs)", "socket": "network sockets",
-    "urllib": "urllib (network)", "requests": "requests (network)", "signal": "signals",
-    "multiprocessing": "multiprocessing", "__gancourse_guard__": "the grader's test guard",
-}
-_FLAG_ATTRS = {
-    "modules": ("sys", "sys.modules"), "_getframe": (None, "frame inspection"),
-    "f_back": (None, "frame inspection"), "f_globals": (None, "frame inspection"),
-    "f_locals": (None, "frame inspection"), "settrace": (None, "tracing (settrace)"),
-    "setprofile": (None, "profiling hooks (setprofile)"), "__subclasses__": (None, "__subclasses__"),
-    "__globals__": (None, "function globals"), "_exit": ("os", "os._exit"),
-    "system": ("os", "os.system"), "fork": ("os", "os.fork"), "kill": ("os", "os.kill"),
-    "currentframe": ("inspect", "frame inspection"), "stack": ("inspect", "frame inspection"),
-}
-
-
-_GRADER_PLACES = ("solutions", "gradebook", "submitted", "autograded", "feedback", "release")
-
-
-def _outside_path(text: str) -> bool:
-    """Does a string literal name a file outside the notebook's folder (or the grader's)?"""
-    if "\n" in text or len(text) > 300:
-        return False
-    parts = text.replace("\\", "/").split("/")
-    return (text.startswith(("/", "~")) and text not in ("/", "/dev/null")) or ".." in parts \
-        or any(part.startswith(_GRADER_PLACES) for part in parts if len(parts) > 1)
-
-
-def flag_source(source: str, module_aliases: set[str]) -> list[str]:
-    """Why an answer cell looks like it tampers with grading (empty for ordinary code)."""
-    try:
-        tree = ast.parse(_as_python(source))
-    except SyntaxError:
-        return []
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and _outside_path(node.value):
-            found.append(f"refers to a path outside its folder ({node.value[:60]!r})")
-        elif isinstance(node, ast.Name) and node.id in _FLAG_NAMES:
-            found.append(f"uses {_FLAG_NAMES[node.id]}")
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-            for mod in mods:
-                if mod == "IPython.display" or (isinstance(node, ast.ImportFrom) and mod == "IPython"
-                                                and all(a.name == "display" for a in node.names)):
-                    continue  # showing images and plots is fine
-                if mod.split(".")[0] in _FLAG_NAMES:
-                    found.append(f"imports {_FLAG_NAMES[mod.split('.')[0]]}")
-        elif isinstance(node, ast.Attribute):
-            owner, label = _FLAG_ATTRS.get(node.attr, (False, ""))
-            base = node.value.id if isinstance(node.value, ast.Name) else None
-            if owner is not False and (owner is None or owner == base):
-                found.append(f"uses {label}")
-            if isinstance(node.ctx, (ast.Store, ast.Del)) and _root_name(node) in module_aliases:
-                found.append(f"replaces {ast.unparse(node)} (a library function)")
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in ("setattr", "delattr") and node.args \
-                and _root_name(node.args[0]) in module_aliases:
-            found.append(f"calls {node.func.id} on {ast.unparse(node.args[0])} (a library module)")
-    return list(dict.fromkeys(found))
-
-
-def _root_name(node) -> str | None:
-    while isinstance(node, (ast.Attribute, ast.Subscript)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _module_aliases(cells) -> set[str]:
-    aliases = {"sys", "os", "builtins"}
-    for cell in cells:
-        try:
-            tree = ast.parse(_as_python(cell.source))
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                aliases |= {a.asname or a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                aliases |= {a.asname or a.name for a in node.names
-                            if _is_module(f"{node.module}.{a.name}")}
-    return aliases
-
-
-def _is_module(dotted: str) -> bool:
-    """Is ``dotted`` a module (``scipy.stats``) rather than a name in one (``math.pi``)?
-    Looks at the files only: importing TensorFlow to find out would cost seconds."""
-    import importlib.util
-
-    top, *rest = dotted.split(".")
-    try:
-        spec = importlib.util.find_spec(top)  # a top-level lookup imports nothing
-    except (ImportError, ValueError):
-        return False
-    if spec is None or not spec.submodule_search_locations:
-        return False
-    for root in spec.submodule_search_locations:
-        base = Path(root, *rest)
-        if (base / "__init__.py").is_file() or base.with_suffix(".py").is_file() \
-                or any(base.parent.glob(base.name + ".*.so")):
-            return True
-    return False
-
-
 #: What a test cell keeps of the kernel's stdout and displays, at most (characters of JSON).
 _TEST_OUTPUT_CHARS = 20_000
 _ERROR_CHARS = 4_000
@@ -387,18 +170,6 @@ def _capped_error(ename, evalue, tb) -> NotebookNode:
             break
         lines.append(line[:_ERROR_CHARS])
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=lines)
-
-
-def cell_role(cell) -> str | None:
-    """``test`` (autograded test), ``instructor`` (locked), ``student`` (answer or added cell)."""
-    if cell.cell_type != "code" or not cell.source.strip():
-        return None
-    meta = cell.metadata.get("nbgrader", {})
-    if meta.get("grade") and not meta.get("solution"):
-        return "test"
-    if meta.get("locked") and not meta.get("solution"):
-        return "instructor"
-    return "student"
 
 
 class SandboxedExecute(Execute):
@@ -428,14 +199,14 @@ class SandboxedExecute(Execute):
         self._snapshot_submitted(graded_folder)
         self._restore_submitted()  # the declared files, copied into the scratch folder
         meta["path"] = str(self._scratch)  # the kernel's working directory
-        aliases = _module_aliases(nb.cells)
+        aliases = module_aliases(nb.cells)
         for index, cell in enumerate(nb.cells):
             if cell_role(cell) == "student":
                 name = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index}")
                 for why in flag_source(cell.source, aliases):
                     self._notes["flags"].append(f"{name}: {why}")
         self._trusted_imports = sorted({m for c in nb.cells if cell_role(c) in ("test", "instructor")
-                                        for m in _imports(c.source)})
+                                        for m in imported_modules(c.source)})
         self._checks = verdict.TrustedChecks(
             [(c.metadata.get("nbgrader", {}).get("grade_id", f"cell {i}"), c.source)
              for i, c in enumerate(nb.cells) if cell_role(c) == "student"],
@@ -513,7 +284,7 @@ class SandboxedExecute(Execute):
             changed.append(f"{path.name} (a submitted file)")
             if exists:
                 if path.is_dir() and not path.is_symlink():
-                    _rmtree(path)
+                    rmtree_unlocking(path)
                 else:
                     path.unlink()
             if content is not None:

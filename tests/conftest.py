@@ -30,6 +30,6 @@ def network_isolated(protections) -> bool:
     """Can the sandbox keep a kernel off the network here? Yes where it enters a user+network
     namespace, or where Landlock (ABI >= 4, Linux 6.7) refuses TCP; otherwise the README's
     documented fallback applies and a kernel can connect."""
-    from grader.sandbox import landlock_abi
+    from grader.landlock import landlock_abi
 
     return not protections["namespaces"].startswith("none") or landlock_abi() >= 4

@@ -214,8 +214,9 @@ def test_one_assignment_registry_covers_every_assignment():
         assert s.id == a and spec(a) is s
         missing = [p for p in s.hidden_reads if not (REPO / p).exists()]
         assert not missing, f"{a}: hidden tests read paths that do not exist: {missing}"
-        if s.hidden_reads:  # what the probes import must be readable, the registry included
-            assert "grader/assignments.py" in s.hidden_reads
+        # data only: the code probes import lives in grader/hidden/ (the sandbox adds it)
+        code = [p for p in s.hidden_reads if p.endswith(".py") or not p.startswith("grader/reference/")]
+        assert not code, f"{a}: hidden_reads may list reference data only, not {code}"
     with pytest.raises(ValueError, match="unknown assignment"):
         spec("a9_nope")
 
@@ -246,3 +247,41 @@ def test_the_kernel_guard_is_a_real_module_loaded_from_its_source():
     assert all(isinstance(n, (ast.Expr, ast.FunctionDef)) for n in tree.body), \
         "nothing but the factory runs when the guard is loaded"
     assert "grader.kernel_guard" not in {d for m in MODULES for d in dependencies(m)}
+
+
+def test_the_code_a_grading_kernel_may_read_is_closed():
+    """``grader/hidden/`` is the sandbox's read allow-list of grader code: it imports nothing
+    else of the grader (nor anything outside the standard library), and the kernel part of every
+    hidden test imports nothing else of the grader."""
+    import sys
+
+    from grader.sandbox import HIDDEN_CODE
+    from grader.static_flags import cell_role
+    from grader.verdict import split_test
+
+    assert HIDDEN_CODE == ("grader/__init__.py", "grader/hidden")
+    for name, path in MODULES.items():
+        if name == "grader.hidden" or name.startswith("grader.hidden."):
+            for line, module, _ in imports(path):
+                top = module.split(".")[0]
+                assert module.startswith("grader.hidden") or (
+                    top != "grader" and top in sys.stdlib_module_names), \
+                    f"{path.name}:{line} imports {module}: grader/hidden holds stdlib code only"
+    assert imports(REPO / "grader" / "__init__.py") == []
+    import nbformat
+
+    probes = 0
+    for nb_path in sorted((REPO / "solutions").glob("*/*.ipynb")):
+        for cell in nbformat.read(str(nb_path), as_version=4).cells:
+            if cell_role(cell) != "test":
+                continue
+            kernel = split_test(cell.source).kernel
+            for node in ast.walk(ast.parse(kernel)):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                         [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+                for module in names:
+                    if module.split(".")[0] == "grader":
+                        probes += 1
+                        assert module.startswith("grader.hidden"), \
+                            f"{nb_path.name}: a probe imports {module}; only grader.hidden is readable"
+    assert probes >= 2  # a3's transplant probes

@@ -21,23 +21,12 @@ import nbformat
 import psutil
 import pytest
 
-from grader.sandbox import (
-    HIDDEN_TEST_READS,
-    REPO,
-    Limits,
-    SandboxError,
-    default_read_paths,
-    landlock_abi,
-    watchdog_memory_mb,
-)
-from grader.sandbox_kernel import (
-    SandboxedExecute,
-    _module_aliases,
-    cell_role,
-    flag_source,
-    kernel_policy,
-    read_notes,
-)
+from grader.kernel_files import read_notes
+from grader.landlock import landlock_abi
+from grader.limits import Limits, SandboxError, watchdog_memory_mb
+from grader.sandbox import HIDDEN_TEST_READS, REPO, default_read_paths
+from grader.sandbox_kernel import SandboxedExecute, kernel_policy
+from grader.static_flags import cell_role, flag_source, module_aliases
 from grader.verdict import split_test
 
 LINUX = sys.platform.startswith("linux")
@@ -364,6 +353,10 @@ def test_hidden_test_reads_exist_and_policy_excludes_the_rest():
     a3 = kernel_policy(Path("/tmp/course/autograded/alice/a3_dcgan"))
     ref = REPO / "grader" / "reference" / "a3_dcgan"
     assert {str(ref / "submission"), str(ref / "kernel_inputs")} <= set(a3["read"])
+    # of the grader's code, only grader/hidden/ (what the probes import)
+    grader_code = {p for p in a3["read"] if p.startswith(str(REPO / "grader"))
+                   and not p.startswith(str(REPO / "grader" / "reference"))}
+    assert grader_code == {str(REPO / "grader" / "__init__.py"), str(REPO / "grader" / "hidden")}
     # what the checks compare with, and the reference builder, stay with the grader
     for secret in (ref, ref / "transplant.npz", ref / "reference_generator.py", ref / "quality.json",
                    REPO / "course" / "results" / "dcgan-laptop"):
@@ -406,14 +399,14 @@ def test_no_solution_is_flagged():
     for assignment in assignment_ids():
         for name, nb in full_submission(assignment).items():
             if name.endswith(".ipynb"):
-                aliases = _module_aliases(nb.cells)
+                aliases = module_aliases(nb.cells)
                 flags = [flag_source(c.source, aliases) for c in nb.cells if cell_role(c) == "student"]
                 assert not any(flags), (assignment, flags)
 
 
 def test_module_aliases_come_from_the_notebooks_imports():
     cells = [nbformat.v4.new_code_cell("import numpy as np\nfrom scipy import stats\nfrom math import pi")]
-    aliases = _module_aliases(cells)
+    aliases = module_aliases(cells)
     assert {"np", "stats", "sys"} <= aliases and "pi" not in aliases
 
 
