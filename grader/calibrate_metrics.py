@@ -48,17 +48,32 @@ import shlex
 import sys
 import time
 import warnings
-import zlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy import ndimage
 
 from gancourse import metrics
-from gancourse.data import load_mnist
 from gancourse.provenance import environment, file_sha256, git
+from grader.calibration_generators import (
+    GENERATORS,
+    MIN_N,
+    MISSING_DIGIT,
+    ONLY_DIGIT,
+    PCA_COMPONENTS,
+    SOURCE,
+    Digits,
+    check_n,
+    generate,
+    get_generator,
+    load_digits,
+    missing_class_indices,
+    noise_rng,
+    reference_images,
+    shift_images,
+    train_indices,
+)
+from grader.calibration_report import render_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "build" / "results"  #: never over the committed tables by default
@@ -66,234 +81,15 @@ JSON_NAME = "metric_calibration.json"
 MD_NAME = "metric_calibration.md"
 SCRIPT_COMMAND = "python -m grader.calibrate_metrics"
 
-SOURCE = "bundled"  # always the bundled 4,000 / 1,000 split: the table must not depend on a cache
 DEFAULT_N = 1000
-MIN_N = 20
 KID_SUBSETS = 100  # KID: mean and std over 100 random subsets of n // 2 real and n // 2 fake rows
 PR_K = 5  # k of the k-NN balls (precision/recall/density/coverage)
 IS_SPLITS = 10  # classifier score splits, as in Salimans et al.
 DIGIT_SHARE = 0.01  # a digit counts as "generated" when >= 1% of the samples are classified as it
-MISSING_DIGIT = 0  # the "one class missing" generator never draws this digit
-ONLY_DIGIT = 1  # the "only one class" generator draws only this digit
-PCA_COMPONENTS = 40  # as in lecture 00
 BIAS_SIZES = (100, 256, 500, 1000, 2000)
 BIAS_SEEDS = (0, 1, 2, 3, 4)
 TIMING_N = 10_000
 TIMING_MAX_SHIFT = 2
-
-
-# --------------------------------------------------------------------------------------------
-# data
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Digits:
-    """The bundled MNIST split: ``uint8`` images (N, 28, 28) and ``int64`` labels."""
-
-    train_x: np.ndarray
-    train_y: np.ndarray
-    test_x: np.ndarray
-    test_y: np.ndarray
-
-
-def load_digits() -> Digits:
-    """The bundled 4,000 training and 1,000 test digits (never the full set, even if cached)."""
-    train_x, train_y = load_mnist("train", source=SOURCE)
-    test_x, test_y = load_mnist("test", source=SOURCE)
-    return Digits(train_x, train_y, test_x, test_y)
-
-
-def check_n(n: int, digits: Digits) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise ValueError(f"n must be an int, got {n!r}")
-    if not MIN_N <= n <= len(digits.test_x):
-        raise ValueError(f"n must be between {MIN_N} and {len(digits.test_x)} (the reference set is "
-                         f"the bundled test split, {len(digits.test_x)} digits), got {n}")
-    return int(n)
-
-
-def reference_images(digits: Digits, n: int) -> np.ndarray:
-    """The reference set: the first ``n`` test digits (every prefix of 10k holds k of each digit)."""
-    return digits.test_x[:check_n(n, digits)]
-
-
-def train_indices(digits: Digits, n: int, seed: int) -> np.ndarray:
-    """``n`` distinct training-digit indices, the draw every "training digits" generator uses."""
-    return np.random.default_rng(seed).choice(len(digits.train_x), n, replace=False)
-
-
-def missing_class_indices(digits: Digits, n: int, seed: int, missing: int = MISSING_DIGIT) -> np.ndarray:
-    """``n`` distinct training digits, none of them a ``missing``."""
-    pool = np.flatnonzero(digits.train_y != missing)
-    return np.random.default_rng(seed).choice(pool, n, replace=False)
-
-
-def _rng(seed: int, key: str) -> np.random.Generator:
-    """The random stream of one generator's noise (independent of the index draw above)."""
-    return np.random.default_rng([seed, zlib.crc32(key.encode())])
-
-
-def _to_uint8(x: np.ndarray) -> np.ndarray:
-    return np.clip(np.rint(x), 0, 255).astype(np.uint8)
-
-
-# --------------------------------------------------------------------------------------------
-# image transformations
-# --------------------------------------------------------------------------------------------
-def shift_images(images: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
-    """Shift image i by (dx[i], dy[i]) pixels (right, down); uncovered pixels are background 0."""
-    out = np.zeros_like(images)
-    h, w = images.shape[1:3]
-    for i, (sx, sy) in enumerate(zip(np.asarray(dx, int), np.asarray(dy, int))):
-        if abs(sx) >= w or abs(sy) >= h:
-            continue
-        out[i, max(sy, 0):h + min(sy, 0), max(sx, 0):w + min(sx, 0)] = \
-            images[i, max(-sy, 0):h + min(-sy, 0), max(-sx, 0):w + min(-sx, 0)]
-    return out
-
-
-def shift_fixed(images: np.ndarray, pixels: int, rng: np.random.Generator) -> np.ndarray:
-    """Shift every digit by ``pixels`` pixels left, right, up or down (a random one of the four)."""
-    direction = rng.integers(0, 4, size=len(images))
-    steps = np.array([(pixels, 0), (-pixels, 0), (0, pixels), (0, -pixels)])[direction]
-    return shift_images(images, steps[:, 0], steps[:, 1])
-
-
-def blur(images: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur with standard deviation ``sigma`` pixels (``scipy.ndimage.gaussian_filter``)."""
-    return _to_uint8(ndimage.gaussian_filter(images.astype(np.float64), sigma=(0, sigma, sigma)))
-
-
-def resize_down_up(images: np.ndarray, factor: int = 2) -> np.ndarray:
-    """Average ``factor`` x ``factor`` blocks (28 -> 14 pixels), then repeat them back (nearest)."""
-    n, h, w = images.shape
-    small = images.reshape(n, h // factor, factor, w // factor, factor).astype(np.float64).mean(axis=(2, 4))
-    return _to_uint8(small.repeat(factor, axis=1).repeat(factor, axis=2))
-
-
-def salt_and_pepper(images: np.ndarray, fraction: float, rng: np.random.Generator) -> np.ndarray:
-    """Set a random ``fraction`` of the pixels to black or white (half each)."""
-    out = images.copy()
-    hit = rng.random(out.shape) < fraction
-    out[hit] = np.where(rng.random(int(hit.sum())) < 0.5, 0, 255)
-    return out
-
-
-def gaussian_noise(images: np.ndarray, std: float, rng: np.random.Generator) -> np.ndarray:
-    """Add N(0, std^2) noise (grey levels) to every pixel, then clip to [0, 255]."""
-    return _to_uint8(images + rng.normal(0.0, std, size=images.shape))
-
-
-# --------------------------------------------------------------------------------------------
-# generators
-# --------------------------------------------------------------------------------------------
-def _train(d: Digits, n: int, seed: int) -> np.ndarray:
-    return d.train_x[train_indices(d, n, seed)]
-
-
-def _pixel_gaussian(d: Digits, n: int, seed: int) -> np.ndarray:
-    x = d.train_x.reshape(len(d.train_x), -1).astype(np.float64)
-    mu, sigma = x.mean(axis=0), x.std(axis=0)
-    z = _rng(seed, "pixel_gaussian").standard_normal((n, x.shape[1]))
-    return _to_uint8(mu + sigma * z).reshape(n, 28, 28)
-
-
-def _pca_gaussian(d: Digits, n: int, seed: int) -> np.ndarray:
-    x = d.train_x.reshape(len(d.train_x), -1).astype(np.float64)
-    mu = x.mean(axis=0)
-    _, s, vt = np.linalg.svd(x - mu, full_matrices=False)
-    k = PCA_COMPONENTS
-    lam = s[:k] ** 2 / (len(x) - 1)
-    z = _rng(seed, "pca_gaussian").standard_normal((n, k))
-    return _to_uint8(mu + (z * np.sqrt(lam)) @ vt[:k]).reshape(n, 28, 28)
-
-
-def _only_one_class(d: Digits, n: int, seed: int) -> np.ndarray:
-    pool = np.flatnonzero(d.train_y == ONLY_DIGIT)  # 400 digits: drawn with replacement for n > 400
-    return d.train_x[np.random.default_rng(seed).choice(pool, n, replace=n > len(pool))]
-
-
-def _one_per_class(d: Digits, n: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    ten = np.stack([d.train_x[rng.choice(np.flatnonzero(d.train_y == c))] for c in range(10)])
-    return np.resize(ten, (n, 28, 28))  # 0, 1, ..., 9, 0, 1, ...: every split sees every class
-
-
-def _single(d: Digits, n: int, seed: int) -> np.ndarray:
-    i = np.random.default_rng(seed).integers(len(d.train_x))
-    return np.repeat(d.train_x[i:i + 1], n, axis=0)
-
-
-@dataclass(frozen=True)
-class Generator:
-    key: str
-    label: str
-    group: str
-    description: str
-    make: Callable[[Digits, int, int], np.ndarray]
-
-    def __call__(self, digits: Digits, n: int, seed: int) -> np.ndarray:
-        images = self.make(digits, n, seed)
-        assert images.shape == (n, 28, 28) and images.dtype == np.uint8, (self.key, images.shape)
-        return images
-
-
-GENERATORS: tuple[Generator, ...] = (
-    Generator("train_digits", "training digits", "best case",
-              "n distinct real training digits: a generator that copies the training set; the "
-              "sampling-noise floor", _train),
-    Generator("shifted_2px", "training digits shifted 2 px", "quality",
-              "each digit shifted 2 pixels left, right, up or down",
-              lambda d, n, s: shift_fixed(_train(d, n, s), 2, _rng(s, "shifted_2px"))),
-    Generator("shifted_4px", "training digits shifted 4 px", "quality",
-              "each digit shifted 4 pixels left, right, up or down",
-              lambda d, n, s: shift_fixed(_train(d, n, s), 4, _rng(s, "shifted_4px"))),
-    Generator("blur_1", "blurred, sigma 1", "quality",
-              "Gaussian blur, sigma = 1 pixel (scipy.ndimage.gaussian_filter)",
-              lambda d, n, s: blur(_train(d, n, s), 1.0)),
-    Generator("blur_2", "blurred, sigma 2", "quality",
-              "Gaussian blur, sigma = 2 pixels", lambda d, n, s: blur(_train(d, n, s), 2.0)),
-    Generator("resized_14px", "resized to 14x14 and back", "quality",
-              "2x2 block means (14x14), enlarged again by repeating pixels",
-              lambda d, n, s: resize_down_up(_train(d, n, s), 2)),
-    Generator("salt_pepper_5pct", "salt-and-pepper noise, 5%", "quality",
-              "5% of the pixels set to black or white",
-              lambda d, n, s: salt_and_pepper(_train(d, n, s), 0.05, _rng(s, "salt_pepper_5pct"))),
-    Generator("gaussian_noise_16", "additive noise, std 16", "quality",
-              "N(0, 16^2) grey levels added to every pixel (0.125 on the [-1, 1] scale)",
-              lambda d, n, s: gaussian_noise(_train(d, n, s), 16.0, _rng(s, "gaussian_noise_16"))),
-    Generator("one_class_missing", f"one class missing (no {MISSING_DIGIT}s)", "diversity",
-              f"n distinct training digits of the nine classes other than {MISSING_DIGIT}",
-              lambda d, n, s: d.train_x[missing_class_indices(d, n, s)]),
-    Generator("only_one_class", f"only one class ({ONLY_DIGIT}s)", "diversity",
-              f"training digits {ONLY_DIGIT} only (400 exist: drawn with replacement when n > 400)",
-              _only_one_class),
-    Generator("one_per_class", "one image per class", "diversity",
-              "10 training digits, one of each class, repeated: the classifier score's maximum",
-              _one_per_class),
-    Generator("single_image", "a single repeated image", "diversity",
-              "one training digit repeated n times (total mode collapse)", _single),
-    Generator("pixel_gaussian", "per-pixel Gaussian (lecture 00)", "baseline",
-              "independent Gaussian per pixel fitted to the 4,000 training digits", _pixel_gaussian),
-    Generator("pca_gaussian", f"PCA Gaussian, {PCA_COMPONENTS} components (lecture 00)", "baseline",
-              f"Gaussian on the top {PCA_COMPONENTS} principal directions of the training digits",
-              _pca_gaussian),
-    Generator("uniform_noise", "uniform noise", "worst case",
-              "every pixel uniform on 0..255", lambda d, n, s: _rng(s, "uniform_noise").integers(
-                  0, 256, size=(n, 28, 28), dtype=np.uint8)),
-)
-GENERATOR_KEYS = tuple(g.key for g in GENERATORS)
-
-
-def get_generator(key: str) -> Generator:
-    for g in GENERATORS:
-        if g.key == key:
-            return g
-    raise KeyError(f"unknown generator {key!r}; choose one of {', '.join(GENERATOR_KEYS)}")
-
-
-def generate(key: str, digits: Digits, n: int, seed: int) -> np.ndarray:
-    """``n`` images from the generator ``key`` (see :data:`GENERATORS`), drawn with ``seed``."""
-    return get_generator(key)(digits, check_n(n, digits), seed)
 
 
 # --------------------------------------------------------------------------------------------
@@ -508,7 +304,7 @@ def time_fid_10k(digits: Digits, net, seed: int, n: int = TIMING_N, repeats: int
     """
     def shifted(key: str) -> np.ndarray:
         base = np.resize(digits.train_x, (n, 28, 28))
-        rng = _rng(seed, key)
+        rng = noise_rng(seed, key)
         d = rng.integers(-TIMING_MAX_SHIFT, TIMING_MAX_SHIFT + 1, size=(2, n))
         return shift_images(base, d[0], d[1])
 
@@ -576,137 +372,6 @@ def provenance(net, argv: Sequence[str], wall_time_s: float, load_at_start: floa
         },
         "environment": environment(),
     }
-
-
-# --------------------------------------------------------------------------------------------
-# output
-# --------------------------------------------------------------------------------------------
-def _fmt(x: float, digits: int = 2) -> str:
-    return f"{x:,.{digits}f}"
-
-
-def render_markdown(record: dict) -> str:
-    """The human-readable tables of a calibration record (what ``metric_calibration.md`` holds)."""
-    s, prov, ref = record["settings"], record["provenance"], record["reference"]
-    env, git = prov["environment"], prov["git"]
-    n = s["n"]
-    lines = [
-        "# Metric calibration: the course's FID, KID, precision/recall and classifier score",
-        "",
-        f"Generated by `{prov['command']}` (grader/calibrate_metrics.py) on {prov['created_utc']}; "
-        "do not edit by hand.",
-        "",
-        f"* Reference set: {ref['name']}; every generator draws **n = {n}** images with seed "
-        f"{s['seed']}. Its classifier score is {_fmt(ref['classifier_score'])}.",
-        f"* Feature network: `{prov['feature_net']['weights']}`, sha256 "
-        f"`{prov['feature_net']['weights_sha256'][:16]}…` (test accuracy "
-        f"{prov['feature_net']['test_accuracy']}).",
-        f"* KID: mean ± std over {s['kid_subsets']} subsets of {s['kid_subset_size']} real and "
-        f"{s['kid_subset_size']} generated rows, ×10³. Precision/recall/density/coverage: k = "
-        f"{s['pr_k']}. Classifier score: {s['is_splits']} splits. Digits: classes that at least "
-        f"{s['digit_share']:.0%} of the images are classified as.",
-        f"* git {(git['commit'] or 'unknown')[:12]}{' (dirty working tree)' if git['dirty'] else ''}; "
-        f"{env['cpu']} ({env['cpus_usable']} cores), {env['platform']}; TensorFlow "
-        f"{env['tensorflow']}, NumPy {env['numpy']}, SciPy {env['scipy']}; "
-        f"{prov['wall_time_s']:.0f} s in all (1-minute load average "
-        f"{prov['load_average_1min']['start']} at the start, {prov['load_average_1min']['end']} at "
-        "the end: times are inflated when the machine is shared).",
-        "",
-        "FIDs are comparable only with FIDs computed with the same n, reference set and feature "
-        "network. Lower is better for FID and KID; higher for the others.",
-        "",
-        "## The table",
-        "",
-        "| generator | kind | FID | KID ×10³ | precision | recall | density | coverage "
-        "| classifier score | digits |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in record["rows"]:
-        note = " ¹" if r["fid_warnings"] else ""
-        lines.append(
-            f"| {r['label']} | {r['group']} | {_fmt(r['fid'])}{note} | "
-            f"{_fmt(1e3 * r['kid'], 1)} ± {_fmt(1e3 * r['kid_std'], 1)} | {r['precision']:.3f} | "
-            f"{r['recall']:.3f} | {r['density']:.3f} | {r['coverage']:.3f} | "
-            f"{r['classifier_score']:.2f} | {r['digits_generated']} |")
-    lines += [
-        "",
-        "¹ a covariance was (numerically) singular; the FID was computed with eps·I added to both "
-        "(see gancourse.metrics).",
-        "",
-        "What the generators are:",
-        "",
-    ]
-    lines += [f"* **{r['label']}**: {r['description']}." for r in record["rows"]]
-    by_digit = record["one_class_missing_by_digit"]
-    lines += [
-        "",
-        "## One class missing: which class matters",
-        "",
-        f"FID at n = {n} when the generator never produces digit d (the table uses d = "
-        f"{s['missing_digit']}):",
-        "",
-        "| missing digit | " + " | ".join(by_digit) + " |",
-        "|---|" + "---:|" * len(by_digit),
-        "| FID | " + " | ".join(_fmt(v) for v in by_digit.values()) + " |",
-        "",
-        "## Sample-size bias: FID against N",
-        "",
-        f"Mean ± std over seeds {', '.join(map(str, record['bias']['seeds']))}. "
-        f"{record['bias']['note']}",
-        "",
-    ]
-    curves = record["bias"]["curves"]
-    lines.append("| N | " + " | ".join(c["label"] for c in curves.values()) + " |")
-    lines.append("|---:|" + "---:|" * len(curves))
-    for size in record["bias"]["sizes"]:
-        cells = []
-        for c in curves.values():
-            p = next((p for p in c["points"] if p["n"] == size), None)
-            cells.append("—" if p is None else f"{_fmt(p['fid']['mean'], 3)} ± {_fmt(p['fid']['std'], 3)}"
-                         + (" ¹" if p["singular_covariance"] else ""))
-        lines.append(f"| {size:,} | " + " | ".join(cells) + " |")
-    lines.append("| fit: FID at N → ∞ | " + " | ".join(
-        "—" if c["fit"] is None
-        else f"{_fmt(c['fit']['fid_infinity'], 3)} (+ {_fmt(c['fit']['slope'], 0)} / N)"
-        for c in curves.values()) + " |")
-    balance = record["bias"]["kid_class_balance"]
-    lines += [
-        "",
-        "KID ×10³ for the same draws. KID is unbiased for i.i.d. samples: the two random halves "
-        "of the training digits give values consistent with 0 at every N. The test split is "
-        "not an i.i.d. sample: " + balance["note"]
-        + f" Here gap = {balance['gap_test']:.2f} (test digits); the last column gives the "
-        "predicted offset for training vs test digits.",
-        "",
-    ]
-    lines.append("| N | " + " | ".join(c["label"] for c in curves.values())
-                 + " | predicted offset, training vs test |")
-    lines.append("|---:|" + "---:|" * (len(curves) + 1))
-    for size in record["bias"]["sizes"]:
-        cells = []
-        for c in curves.values():
-            p = next((p for p in c["points"] if p["n"] == size), None)
-            cells.append("—" if p is None else
-                         f"{_fmt(1e3 * p['kid']['mean'], 1)} ± {_fmt(1e3 * p['kid']['std'], 1)}")
-        pred = balance["predicted_train_vs_test"].get(str(size))
-        cells.append("—" if pred is None else _fmt(1e3 * pred, 1))
-        lines.append(f"| {size:,} | " + " | ".join(cells) + " |")
-    t = record["timings"]["fid_10k"]
-    lines += [
-        "",
-        "## Timings on this machine",
-        "",
-        f"* FID on {t['n']:,} images: {t['fid_s']:.1f} s with precomputed reference statistics "
-        f"(features {t['features_s']:.1f} s = {t['images_per_s']:,} images/s, statistics "
-        f"{t['statistics_s']:.2f} s, Fréchet distance {t['frechet_distance_s']:.2f} s); both sets "
-        f"from scratch {t['fid_both_sets_s']:.1f} s. Best of {t['repeats']} runs each; 1-minute "
-        f"load average {t['load_average_1min'][0]} before, {t['load_average_1min'][1]} after on "
-        f"{env['cpus_usable']} cores. Images: {t['images']}.",
-        f"* The whole table: {record['timings']['table_s']:.0f} s; the bias study: "
-        f"{record['timings']['bias_s']:.0f} s.",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def run(n: int = DEFAULT_N, seed: int = 0, out: str | os.PathLike | None = None,

@@ -59,7 +59,8 @@ SOLUTION_STUDENT = "solution"
 RECORD = MUTATION_RECORD
 #: modules of grader/ that take no part in grading a submission (their edits keep the record)
 NOT_GRADING = ("classroom.py", "student_course.py", "progress.py", "merge.py", "release.py",
-               "calibrate_metrics.py", "feedback.py")
+               "calibrate_metrics.py", "calibration_generators.py", "calibration_report.py",
+               "feedback.py")
 
 
 def write_submission(root: Path, student: str, assignment: str, entries: dict) -> None:

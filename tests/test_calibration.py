@@ -17,6 +17,7 @@ import pytest
 
 from gancourse.provenance import cpu_model
 from grader import calibrate_metrics as C
+from grader import calibration_generators as G
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "course" / "results"
@@ -67,9 +68,9 @@ def test_record_used_the_committed_feature_network(record):
 
 def test_settings_match_the_script(record):
     s = record["settings"]
-    assert s["source"] == C.SOURCE == "bundled"
-    assert C.MIN_N <= s["n"] <= 1000
-    assert [row["key"] for row in record["rows"]] == list(C.GENERATOR_KEYS), \
+    assert s["source"] == G.SOURCE == "bundled"
+    assert G.MIN_N <= s["n"] <= 1000
+    assert [row["key"] for row in record["rows"]] == list(G.GENERATOR_KEYS), \
         f"the generators changed since the table was made: {REGENERATE}"
     assert (s["kid_subsets"], s["pr_k"], s["is_splits"]) == (C.KID_SUBSETS, C.PR_K, C.IS_SPLITS)
 
@@ -148,15 +149,15 @@ def test_rows_reproduce(record):
     env = record["provenance"]["environment"]
     same_machine = (env["cpu"] == cpu_model() and env["platform"] == platform.platform())
     rtol = 1e-3 if same_machine else 1e-2  # float round-off differs a little between CPUs
-    digits = C.load_digits()
+    digits = G.load_digits()
     net = load_feature_net()
     assert net.sha256 == record["provenance"]["feature_net"]["weights_sha256"]
-    reference = net.features(C.reference_images(digits, n))
+    reference = net.features(G.reference_images(digits, n))
     rows = {row["key"]: row for row in record["rows"]}
     # KID (100 subsets) is the slow part: reproduce it for one row only
     for key, with_kid in (("train_digits", True), ("one_class_missing", False)):
         want = rows[key]
-        feats, probs = net.features_and_probabilities(C.generate(key, digits, n, seed))
+        feats, probs = net.features_and_probabilities(G.generate(key, digits, n, seed))
         np.testing.assert_allclose(C.fid_with_warnings(reference, feats)[0], want["fid"], rtol=rtol,
                                    err_msg=key)
         score = metrics.classifier_score(probs, splits=C.IS_SPLITS)[0]
