@@ -144,50 +144,34 @@ class _BlockLog:
         return BlockLog()
 
 
-def train(model: str, profile_name: str, *, steps: int | None = None,
-          out: str | os.PathLike | None = None, seed: int = 0, xla: bool | None = None,
-          mixed_precision: str | None = None, distribute: bool = False, force: bool = False,
-          quiet: bool = False, command: str | None = None) -> dict:
-    """Train a reference model and write its artifacts (see the module docstring).
+@dataclasses.dataclass(frozen=True)
+class RunOptions:
+    """How a reference run executes (not what it trains): XLA, the dtype policy and the
+    distribution strategy, resolved for the devices TensorFlow sees."""
 
-    Args:
-        model: ``"dcgan"`` or ``"vanilla"``.
-        profile_name: ``"ci"``, ``"laptop"`` or ``"gpu"``.
-        steps: generator updates (default: the recipe's).
-        out: output folder (default :func:`default_out`); refused when non-empty unless ``force``.
-        seed: seeds data order, initial weights and noise.
-        xla: ``jit_compile`` the train step; None: only when a GPU is visible.
-        mixed_precision: None (float32), ``"auto"``, ``"float16"`` or ``"bfloat16"``.
-        distribute: ``MirroredStrategy`` over all visible GPUs, else all logical CPU devices.
-        quiet: print nothing.
-        command: the command line, for the record.
+    xla: bool
+    policy: str | None  #: ``"mixed_float16"``, ``"mixed_bfloat16"`` or None (float32)
+    strategy: object  #: a ``tf.distribute.Strategy``
+    replicas: int
+    distribute: bool
 
-    Returns the metrics record (also written to ``metrics.json``).  ``--cpu-devices`` is handled
-    by :func:`main` (it must run before TensorFlow starts).
-    """
+    def record(self) -> dict:
+        return {"xla": self.xla, "dtype_policy": self.policy or "float32",
+                "distribute": self.distribute, "replicas": self.replicas,
+                "strategy": type(self.strategy).__name__}
+
+
+def _check_mixed_precision(mixed_precision: str | None) -> None:
     if mixed_precision not in (None, "auto", "float16", "bfloat16"):
         raise ValueError(f"mixed_precision must be None, 'auto', 'float16' or 'bfloat16', got "
                          f"{mixed_precision!r}")
-    t_start = time.perf_counter()
-    profile = get_profile(profile_name)
-    rec = recipe(model, profile, steps)
-    out_dir = Path(out) if out is not None else default_out(model, profile.name)
-    _check_out_dir(out_dir, force)
-    git_state = git_record()
 
-    from gancourse.seeding import seed_everything
 
-    seed_everything(seed)
-    import keras
+def run_options(xla: bool | None, mixed_precision: str | None, distribute: bool,
+                batch_size: int) -> RunOptions:
+    """Resolve ``--xla``, ``--mixed-precision`` and ``--distribute`` (see the module docstring)."""
+    _check_mixed_precision(mixed_precision)
     import tensorflow as tf
-
-    from gancourse.callbacks import SampleGrid
-    from gancourse.data import load_mnist, make_dataset, mnist_source, prepare_mnist
-    from gancourse.evaluation import evaluate_generator, generate
-    from gancourse.features import load_feature_net
-    from gancourse.models.gan import GAN
-    from gancourse.noise import sample_noise
-    from gancourse.viz import image_grid, plot_losses
 
     has_gpu = bool(tf.config.list_physical_devices("GPU"))
     explicit_xla = xla is not None
@@ -209,83 +193,151 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
                              "(XLA cannot compile a step whose variables live on several "
                              "devices); drop one of them")
         xla = False
-    if rec.batch_size % replicas:
-        raise SystemExit(f"batch size {rec.batch_size} is not divisible by the {replicas} replicas")
+    if batch_size % replicas:
+        raise SystemExit(f"batch size {batch_size} is not divisible by the {replicas} replicas")
+    return RunOptions(bool(xla), policy, strategy, replicas, bool(distribute))
 
-    source = mnist_source("auto")
-    x_train_u8, _ = load_mnist("train", limit=profile.mnist_train, source=source)
-    x_test_u8, _ = load_mnist("test", limit=min(profile.mnist_test, profile.eval_samples),
-                              source=source)
-    x_train = prepare_mnist(x_train_u8)
-    # one real batch per D update: d_steps batches per training step
-    ds = make_dataset(x_train, rec.batch_size * rec.d_steps, shuffle=True, seed=seed).repeat()
 
-    try:
-        if policy is not None:  # before building: layers take the policy that is global then
-            keras.mixed_precision.set_global_policy(policy)
-        with strategy.scope():
-            generator, discriminator = RECIPES[model].build(rec, sync_bn=replicas > 1)
-            gan = GAN(generator, discriminator, LATENT_DIM, seed=seed)
-            gan.compile(
-                d_optimizer=keras.optimizers.Adam(rec.d_lr, beta_1=rec.beta_1),
-                g_optimizer=keras.optimizers.Adam(rec.g_lr, beta_1=rec.beta_1),
-                g_loss_kind=rec.g_loss_kind, d_steps=rec.d_steps, real_label=rec.real_label,
-                jit_compile=bool(xla))
+def _build(model: str, rec: Recipe, opts: RunOptions, seed: int):
+    """The compiled GAN of ``model``'s recipe, under the run's policy and strategy."""
+    import keras
 
-        out_dir.mkdir(parents=True, exist_ok=True)
-        grid_noise = sample_noise(GRID_SIZE, LATENT_DIM, seed=GRID_SEED)
-        block = min(rec.log_every, rec.steps)
-        n_full, remainder = divmod(rec.steps, block)
-        grids = SampleGrid(grid_noise, every=1, out_dir=out_dir / "progress", nrow=8)
-        log = _BlockLog.make(rec, quiet)
-        if not quiet:
-            print(f"training {model} ({profile.name} profile): {rec.steps} steps of batch "
-                  f"{rec.batch_size}, {generator.count_params():,} + "
-                  f"{discriminator.count_params():,} parameters, xla={bool(xla)}, "
-                  f"policy={policy or 'float32'}, replicas={replicas}", flush=True)
-        t_train = time.perf_counter()
-        history: dict[str, list[float]] = {}
-        runs = [(ds, n_full, block, 0)]
-        if remainder:  # the last, shorter block continues the same data stream
-            runs.append((ds.skip(n_full * block), n_full + 1, remainder, n_full))
-        for data, epochs, per_epoch, initial in runs:
-            h = gan.fit(data, epochs=epochs, steps_per_epoch=per_epoch, initial_epoch=initial,
-                        callbacks=[grids, log], shuffle=False, verbose=0)
-            for k, v in h.history.items():
-                history.setdefault(k, []).extend(float(x) for x in v)
-        train_time = time.perf_counter() - t_train
-    finally:
-        if policy is not None:
-            keras.mixed_precision.set_global_policy("float32")
+    from gancourse.models.gan import GAN
 
-    # ---- artifacts -------------------------------------------------------------------------
-    weights = out_dir / "generator.weights.h5"
-    generator.save_weights(str(weights))
-    final = generate(generator, grid_noise)
-    fig = image_grid(final, nrow=8, title=f"{model}, {profile.name} profile, {rec.steps} steps")
-    fig.savefig(out_dir / "samples.png", dpi=100)
-    plot_losses({k: history[k] for k in ("d_loss", "g_loss")},
-                title=f"{model} ({profile.name}): mean per block of {block} steps"
-                ).savefig(out_dir / "losses.png", dpi=100)
+    with opts.strategy.scope():
+        generator, discriminator = RECIPES[model].build(rec, sync_bn=opts.replicas > 1)
+        gan = GAN(generator, discriminator, LATENT_DIM, seed=seed)
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(rec.d_lr, beta_1=rec.beta_1),
+            g_optimizer=keras.optimizers.Adam(rec.g_lr, beta_1=rec.beta_1),
+            g_loss_kind=rec.g_loss_kind, d_steps=rec.d_steps, real_label=rec.real_label,
+            jit_compile=opts.xla)
+    return gan
 
-    t_eval = time.perf_counter()
-    net = load_feature_net()
-    n_eval = profile.eval_samples
-    real_features = net.features(x_test_u8)
-    evaluation = evaluate_generator(generator, n_eval, None, seed=EVAL_SEED, feature_net=net,
-                                      real_features=real_features)
+
+def _fit(gan, ds, rec: Recipe, out_dir: Path, grid_noise, quiet: bool):
+    """Train ``rec.steps`` steps in blocks of ``rec.log_every`` (a sample grid and a log line
+    per block); (loss history per block, the block log, seconds)."""
+    from gancourse.callbacks import SampleGrid
+
+    block = min(rec.log_every, rec.steps)
+    n_full, remainder = divmod(rec.steps, block)
+    grids = SampleGrid(grid_noise, every=1, out_dir=out_dir / "progress", nrow=8)
+    log = _BlockLog.make(rec, quiet)
+    t_train = time.perf_counter()
+    history: dict[str, list[float]] = {}
+    runs = [(ds, n_full, block, 0)]
+    if remainder:  # the last, shorter block continues the same data stream
+        runs.append((ds.skip(n_full * block), n_full + 1, remainder, n_full))
+    for data, epochs, per_epoch, initial in runs:
+        h = gan.fit(data, epochs=epochs, steps_per_epoch=per_epoch, initial_epoch=initial,
+                    callbacks=[grids, log], shuffle=False, verbose=0)
+        for k, v in h.history.items():
+            history.setdefault(k, []).extend(float(x) for x in v)
+    return history, log, time.perf_counter() - t_train
+
+
+def _evaluate(generator, n_eval: int, x_test_u8: np.ndarray, source: str) -> tuple[dict, dict, str]:
+    """Metrics of ``n_eval`` generated digits against the test digits, the same for real
+    training digits (the floor at this sample size), and the feature network's sha256."""
+    from gancourse.data import load_mnist
+    from gancourse.evaluation import evaluate_generator
+    from gancourse.features import load_feature_net
     from gancourse.metrics import fid_from_features, precision_recall
 
+    net = load_feature_net()
+    real_features = net.features(x_test_u8)
+    evaluation = evaluate_generator(generator, n_eval, None, seed=EVAL_SEED, feature_net=net,
+                                    real_features=real_features)
     floor_images = load_mnist("train", limit=n_eval, source=source)[0]
     floor_features = net.features(floor_images)
     floor = {"fid": fid_from_features(real_features, floor_features),
              **precision_recall(real_features, floor_features), "n_fake": int(len(floor_images))}
+    return evaluation, floor, net.sha256
+
+
+def _summary(values: list[float]) -> dict:
+    return {"first": values[0], "last": values[-1], "min": min(values), "max": max(values),
+            "mean": float(np.mean(values))}
+
+
+def train(model: str, profile_name: str, *, steps: int | None = None,
+          out: str | os.PathLike | None = None, seed: int = 0, xla: bool | None = None,
+          mixed_precision: str | None = None, distribute: bool = False, force: bool = False,
+          quiet: bool = False, command: str | None = None) -> dict:
+    """Train a reference model and write its artifacts (see the module docstring).
+
+    Args:
+        model: ``"dcgan"`` or ``"vanilla"``.
+        profile_name: ``"ci"``, ``"laptop"`` or ``"gpu"``.
+        steps: generator updates (default: the recipe's).
+        out: output folder (default :func:`default_out`); refused when non-empty unless ``force``.
+        seed: seeds data order, initial weights and noise.
+        xla: ``jit_compile`` the train step; None: only when a GPU is visible.
+        mixed_precision: None (float32), ``"auto"``, ``"float16"`` or ``"bfloat16"``.
+        distribute: ``MirroredStrategy`` over all visible GPUs, else all logical CPU devices.
+        quiet: print nothing.
+        command: the command line, for the record.
+
+    Returns the metrics record (also written to ``metrics.json``).  ``--cpu-devices`` is handled
+    by :func:`main` (it must run before TensorFlow starts).
+    """
+    _check_mixed_precision(mixed_precision)
+    t_start = time.perf_counter()
+    profile = get_profile(profile_name)
+    rec = recipe(model, profile, steps)
+    out_dir = Path(out) if out is not None else default_out(model, profile.name)
+    _check_out_dir(out_dir, force)
+    git_state = git_record()
+
+    from gancourse.seeding import seed_everything
+
+    seed_everything(seed)
+    import keras
+
+    from gancourse.data import load_mnist, make_dataset, mnist_source, prepare_mnist
+    from gancourse.evaluation import generate
+    from gancourse.noise import sample_noise
+    from gancourse.viz import image_grid, plot_losses
+
+    opts = run_options(xla, mixed_precision, distribute, rec.batch_size)
+    source = mnist_source("auto")
+    x_train_u8, _ = load_mnist("train", limit=profile.mnist_train, source=source)
+    x_test_u8, _ = load_mnist("test", limit=min(profile.mnist_test, profile.eval_samples),
+                              source=source)
+    # one real batch per D update: d_steps batches per training step
+    ds = make_dataset(prepare_mnist(x_train_u8), rec.batch_size * rec.d_steps, shuffle=True,
+                      seed=seed).repeat()
+    grid_noise = sample_noise(GRID_SIZE, LATENT_DIM, seed=GRID_SEED)
+    try:
+        if opts.policy is not None:  # before building: layers take the policy that is global then
+            keras.mixed_precision.set_global_policy(opts.policy)
+        gan = _build(model, rec, opts, seed)
+        generator, discriminator = gan.generator, gan.discriminator
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if not quiet:
+            print(f"training {model} ({profile.name} profile): {rec.steps} steps of batch "
+                  f"{rec.batch_size}, {generator.count_params():,} + "
+                  f"{discriminator.count_params():,} parameters, xla={opts.xla}, "
+                  f"policy={opts.policy or 'float32'}, replicas={opts.replicas}", flush=True)
+        history, log, train_time = _fit(gan, ds, rec, out_dir, grid_noise, quiet)
+    finally:
+        if opts.policy is not None:
+            keras.mixed_precision.set_global_policy("float32")
+
+    # ---- artifacts -------------------------------------------------------------------------
+    block = min(rec.log_every, rec.steps)
+    generator.save_weights(str(out_dir / "generator.weights.h5"))
+    fig = image_grid(generate(generator, grid_noise), nrow=8,
+                     title=f"{model}, {profile.name} profile, {rec.steps} steps")
+    fig.savefig(out_dir / "samples.png", dpi=100)
+    plot_losses({k: history[k] for k in ("d_loss", "g_loss")},
+                title=f"{model} ({profile.name}): mean per block of {block} steps"
+                ).savefig(out_dir / "losses.png", dpi=100)
+    t_eval = time.perf_counter()
+    n_eval = profile.eval_samples
+    evaluation, floor, net_sha256 = _evaluate(generator, n_eval, x_test_u8, source)
     eval_time = time.perf_counter() - t_eval
-
-    def summary(values: list[float]) -> dict:
-        return {"first": values[0], "last": values[-1], "min": min(values), "max": max(values),
-                "mean": float(np.mean(values))}
-
     metrics = {
         "model": model,
         "profile": profile.name,
@@ -294,19 +346,18 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
         "n_fake": evaluation["n_fake"],
         "n_real": evaluation["n_real"],
         "reference": (f"first {evaluation['n_real']} digits of the {source} MNIST test split; "
-                      f"features: gancourse.features (128-D), weights sha256 {net.sha256}"),
+                      f"features: gancourse.features (128-D), weights sha256 {net_sha256}"),
         "eval_noise_seed": EVAL_SEED,
         "real_train_digits": floor,
         "losses": {
             "block_steps": block,
-            "summary": {k: summary(v) for k, v in history.items()},
+            "summary": {k: _summary(v) for k, v in history.items()},
             "history": history,
         },
         "steps_per_s": {"overall": rec.steps / max(sum(log.seconds), 1e-9),
                         "per_block": [round(r, 3) for r in log.steps_per_s]},
     }
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-
     provenance = {
         "description": f"gancourse reference {model} GAN on MNIST ({profile.name} profile)",
         "python_executable": sys.executable,
@@ -322,10 +373,8 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
         "seed": seed,
         "steps": rec.steps,
         "grid_noise": f"gancourse.gan.sample_noise({GRID_SIZE}, {LATENT_DIM}, seed={GRID_SEED})",
-        "options": {"xla": bool(xla), "dtype_policy": policy or "float32",
-                    "distribute": bool(distribute), "replicas": replicas,
-                    "strategy": type(strategy).__name__},
-        "data": {"source": source, "train_count": int(len(x_train)),
+        "options": opts.record(),
+        "data": {"source": source, "train_count": int(len(x_train_u8)),
                  "test_count": int(len(x_test_u8))},
         "wall_time_s": round(time.perf_counter() - t_start, 1),
         "train_time_s": round(train_time, 1),

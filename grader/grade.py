@@ -359,98 +359,121 @@ def grade(submissions: Path, out: Path, assignments: list[str] | None = None,
     # nbgrader shells out to `alembic`, installed beside this interpreter.
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     report = GradeReport(out=out, seconds=0.0, skipped=skipped)
-    verdict_mode = "checks" if checks_only else "both"
     with tempfile.TemporaryDirectory(prefix="gancourse-grade-") as tmp:
-        shards = _shards(found, jobs)
-        total = sum(len(students) for students in found.values())
-        if len(shards) == 1:
-            ws = Workspace(Path(tmp) / "course", verdict=verdict_mode)
-            with GradingProgress([ws.root], total, enabled=verbose):
-                problems, notes = _autograde(ws, found, submissions)
-            report.problems.update(problems)
-            report.notes.update(notes)
-        else:
-            if verbose:
-                print(f"grading {total} submission(s) in {len(shards)} parallel jobs", flush=True)
-            workspaces = [Workspace(Path(tmp) / f"job{i}", verdict=verdict_mode)
-                          for i in range(len(shards))]
-            with ThreadPoolExecutor(len(shards)) as pool, \
-                    GradingProgress([w.root for w in workspaces], total, enabled=verbose):
-                results = list(pool.map(lambda args: _autograde(*args),
-                                        [(w, sh, submissions) for w, sh in zip(workspaces, shards)]))
-            for problems, notes in results:
-                report.problems.update(problems)
-                report.notes.update(notes)
-            ws = Workspace(Path(tmp) / "course")
-            for assignment in found:
-                ws.release(assignment)
-            for w in workspaces:
-                merge_gradebook(w.root / "gradebook.db", ws.root / "gradebook.db", list(found))
-                for sub in ("submitted", "autograded", "feedback"):
-                    copy_tree_into(w.root / sub, ws.root / sub)
+        ws = _autograde_all(Path(tmp), found, submissions, jobs, checks_only, verbose, report)
         _read_gradebook(ws, report, list(found))
-        for (student, assignment), reason in report.problems.items():
-            max_score = _max_score(ws, assignment)
-            report.totals[(student, assignment)] = (0.0, max_score)
-            _write_problem_feedback(ws.root / "feedback" / student / assignment, assignment, reason)
-        for key in report.totals:  # one submission's page failing never stops the class run
-            if key not in report.problems \
-                    and not any((ws.root / "feedback" / key[0] / key[1]).glob("*.html")):
-                report.notes.setdefault(key, []).append(
-                    "nbgrader could not render the feedback page; the score stands")
-        for (student, assignment), lines in report.notes.items():
-            if (student, assignment) not in report.problems:
-                (ws.root / "feedback" / student / assignment).mkdir(parents=True, exist_ok=True)
-                (ws.root / "feedback" / student / assignment / NOTES_FILE).write_text(
-                    f"Notes from the grader on your {assignment} submission:\n"
-                    + "".join(f"* {line}\n" for line in lines))
-        out.mkdir(parents=True, exist_ok=True)
-        ws.nbgrader("export", "--to", str(out / "nbgrader_export.csv"))
-        with open(out / "grades.csv", "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["student_id", "assignment", "score", "max_score", "status", "message"])
-            for (student, assignment), (score, max_score) in sorted(report.totals.items()):
-                problem = report.problems.get((student, assignment))
-                w.writerow([student, assignment, score, max_score,
-                            "error" if problem else "graded",
-                            problem or " | ".join(report.notes.get((student, assignment), []))])
-        with open(out / "skipped.csv", "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["path", "why"])
-            w.writerows(report.skipped)
-        with open(out / "cells.csv", "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["student_id", "assignment", "cell", "score", "max_score"])
-            for (student, assignment, cell), (score, max_score) in sorted(report.cells.items()):
-                w.writerow([student, assignment, cell, score, max_score])
-        for sub in ("feedback", "autograded"):
-            if (ws.root / sub).is_dir():
-                shutil.copytree(ws.root / sub, out / sub)
-        shutil.copyfile(ws.root / "gradebook.db", out / "gradebook.db")
+        _write_feedback_extras(ws, report)
+        _write_results(ws, out, report)
     if expected is not None:
         report.expected = compare(expected, report.totals)
     report.seconds = time.monotonic() - start
     if verbose:
-        print(f"\n{'student':<28}{'assignment':<18}{'score':>14}"
-              + (f"   {EXPECTED_FILE}" if report.expected else ""))
-        for key in sorted(set(report.totals) | set(report.expected)):
-            student, assignment = key
-            score, max_score = report.totals.get(key, (float("nan"), float("nan")))
-            problem = report.problems.get(key)
-            print(f"{student:<28}{assignment:<18}{score:>7g} / {max_score:<5g}"
-                  + (f"   {report.expected[key]}" if key in report.expected else "")
-                  + (f"   NOT GRADED: {problem}" if problem else ""))
-        for path, why in report.skipped:
-            print(f"SKIPPED {path}: {why}")
-        n = len(report.totals)
-        print(f"\ngraded {n} submission(s) in {report.seconds:.1f} s "
-              f"({60 * n / max(report.seconds, 1e-9):.1f} per minute); results in {out}")
-        if report.expected:
-            bad = report.mismatches
-            print(f"{EXPECTED_FILE}: " + (f"{len(bad)} MISMATCH(ES): "
-                                         + ", ".join("/".join(k) for k in bad)
-                                         if bad else f"all {len(report.expected)} scores match"))
+        _print_summary(report, out)
     return report
+
+
+def _autograde_all(tmp: Path, found: dict[str, list[str]], submissions: Path, jobs: int,
+                   checks_only: bool, verbose: bool, report: GradeReport) -> Workspace:
+    """Autograde every submission in ``found`` (in ``jobs`` workspaces at once, merged into one
+    afterwards); record problems and notes in ``report``; the workspace holding the results."""
+    verdict_mode = "checks" if checks_only else "both"
+    shards = _shards(found, jobs)
+    total = sum(len(students) for students in found.values())
+    if len(shards) == 1:
+        ws = Workspace(tmp / "course", verdict=verdict_mode)
+        with GradingProgress([ws.root], total, enabled=verbose):
+            problems, notes = _autograde(ws, found, submissions)
+        report.problems.update(problems)
+        report.notes.update(notes)
+        return ws
+    if verbose:
+        print(f"grading {total} submission(s) in {len(shards)} parallel jobs", flush=True)
+    workspaces = [Workspace(tmp / f"job{i}", verdict=verdict_mode) for i in range(len(shards))]
+    with ThreadPoolExecutor(len(shards)) as pool, \
+            GradingProgress([w.root for w in workspaces], total, enabled=verbose):
+        results = list(pool.map(lambda args: _autograde(*args),
+                                [(w, sh, submissions) for w, sh in zip(workspaces, shards)]))
+    for problems, notes in results:
+        report.problems.update(problems)
+        report.notes.update(notes)
+    ws = Workspace(tmp / "course")
+    for assignment in found:
+        ws.release(assignment)
+    for w in workspaces:
+        merge_gradebook(w.root / "gradebook.db", ws.root / "gradebook.db", list(found))
+        for sub in ("submitted", "autograded", "feedback"):
+            copy_tree_into(w.root / sub, ws.root / sub)
+    return ws
+
+
+def _write_feedback_extras(ws: Workspace, report: GradeReport) -> None:
+    """Zero and a feedback page for every submission that could not be graded; a notes file
+    beside the feedback of every graded one the grader has something to say about."""
+    for (student, assignment), reason in report.problems.items():
+        max_score = _max_score(ws, assignment)
+        report.totals[(student, assignment)] = (0.0, max_score)
+        _write_problem_feedback(ws.root / "feedback" / student / assignment, assignment, reason)
+    for key in report.totals:  # one submission's page failing never stops the class run
+        if key not in report.problems \
+                and not any((ws.root / "feedback" / key[0] / key[1]).glob("*.html")):
+            report.notes.setdefault(key, []).append(
+                "nbgrader could not render the feedback page; the score stands")
+    for (student, assignment), lines in report.notes.items():
+        if (student, assignment) not in report.problems:
+            (ws.root / "feedback" / student / assignment).mkdir(parents=True, exist_ok=True)
+            (ws.root / "feedback" / student / assignment / NOTES_FILE).write_text(
+                f"Notes from the grader on your {assignment} submission:\n"
+                + "".join(f"* {line}\n" for line in lines))
+
+
+def _write_results(ws: Workspace, out: Path, report: GradeReport) -> None:
+    """``out``: nbgrader's export, grades.csv, skipped.csv, cells.csv, the feedback and
+    autograded folders and the gradebook."""
+    out.mkdir(parents=True, exist_ok=True)
+    ws.nbgrader("export", "--to", str(out / "nbgrader_export.csv"))
+    with open(out / "grades.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", "assignment", "score", "max_score", "status", "message"])
+        for (student, assignment), (score, max_score) in sorted(report.totals.items()):
+            problem = report.problems.get((student, assignment))
+            w.writerow([student, assignment, score, max_score,
+                        "error" if problem else "graded",
+                        problem or " | ".join(report.notes.get((student, assignment), []))])
+    with open(out / "skipped.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["path", "why"])
+        w.writerows(report.skipped)
+    with open(out / "cells.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", "assignment", "cell", "score", "max_score"])
+        for (student, assignment, cell), (score, max_score) in sorted(report.cells.items()):
+            w.writerow([student, assignment, cell, score, max_score])
+    for sub in ("feedback", "autograded"):
+        if (ws.root / sub).is_dir():
+            shutil.copytree(ws.root / sub, out / sub)
+    shutil.copyfile(ws.root / "gradebook.db", out / "gradebook.db")
+
+
+def _print_summary(report: GradeReport, out: Path) -> None:
+    print(f"\n{'student':<28}{'assignment':<18}{'score':>14}"
+          + (f"   {EXPECTED_FILE}" if report.expected else ""))
+    for key in sorted(set(report.totals) | set(report.expected)):
+        student, assignment = key
+        score, max_score = report.totals.get(key, (float("nan"), float("nan")))
+        problem = report.problems.get(key)
+        print(f"{student:<28}{assignment:<18}{score:>7g} / {max_score:<5g}"
+              + (f"   {report.expected[key]}" if key in report.expected else "")
+              + (f"   NOT GRADED: {problem}" if problem else ""))
+    for path, why in report.skipped:
+        print(f"SKIPPED {path}: {why}")
+    n = len(report.totals)
+    print(f"\ngraded {n} submission(s) in {report.seconds:.1f} s "
+          f"({60 * n / max(report.seconds, 1e-9):.1f} per minute); results in {out}")
+    if report.expected:
+        bad = report.mismatches
+        print(f"{EXPECTED_FILE}: " + (f"{len(bad)} MISMATCH(ES): "
+                                     + ", ".join("/".join(k) for k in bad)
+                                     if bad else f"all {len(report.expected)} scores match"))
 
 
 def main(argv: list[str] | None = None) -> int:
