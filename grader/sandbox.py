@@ -227,6 +227,51 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     groups = (KernelGroups.create(limits.processes, watchdog_memory_mb(limits) * 2**20)
               if sys.platform.startswith("linux") else KernelGroups())
+    pid, protections = _start_kernel(cmd, limits, policy, home, tmp, groups)
+    report: dict = {"limits": asdict(limits), "reason": None, "detail": "", "kernel_pid": pid,
+                    "peak_rss_mb": 0.0, "peak_tasks": 0, "protections": protections}
+    _write_report(report_path, report)
+
+    stop = {"signal": None}
+
+    def on_term(signum, _frame):
+        stop["signal"] = signum
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # interrupts reach the kernel via its group
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    watch = _Watch(psutil, pid, limits, policy, groups, report)
+    while (status := _reap(pid)) is None:
+        reason = watch.over_limit() or (
+            ("stopped", "stopped by the grader") if stop["signal"] is not None else None)
+        if reason:
+            report["reason"], report["detail"] = reason
+            _kill_all(psutil, groups)
+            continue
+        time.sleep(poll)
+    _kill_all(psutil, groups)  # whatever the kernel left behind
+    for folder in (home, tmp):  # the kernel's files; the grader removes the rest
+        shutil.rmtree(folder, ignore_errors=True)
+    report["oom_kills"] = groups.oom_kills()
+    report["peak_group_memory_mb"] = groups.peak_memory_mb()
+    groups.remove()
+    code = os.waitstatus_to_exitcode(status)
+    report["exit"] = code
+    if code < 0 and report["reason"] is None:
+        report["reason"], report["detail"] = _killed_by(-code, report, limits)
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report["cpu_seconds"] = round(used.ru_utime + used.ru_stime, 1)
+    report["seconds"] = round(time.monotonic() - watch.start, 1)
+    _write_report(report_path, report)
+    return code if code >= 0 else 128 - code
+
+
+def _start_kernel(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
+                  groups: KernelGroups) -> tuple[int, dict]:
+    """Fork; the child sets up the sandbox (:func:`setup_child`) and execs ``cmd``.  The child's
+    pid and the protections it reported (or the error that stopped it)."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the kernel
@@ -242,122 +287,99 @@ def run(cmd: list[str], limits: Limits, policy: Policy, home: Path, tmp: Path,
             finally:
                 os._exit(127)
     os.close(write_fd)
-    start = time.monotonic()
-    cpu_seen: dict[tuple[int, float], float] = {}  # (pid, start time) -> CPU seconds seen
-    next_disk_check = 0.0
-    report: dict = {"limits": asdict(limits), "reason": None, "detail": "", "kernel_pid": pid,
-                    "peak_rss_mb": 0.0, "peak_tasks": 0}
     with os.fdopen(read_fd, "rb") as pipe:  # EOF when the kernel execs
         raw = pipe.read()
     try:
-        report["protections"] = json.loads(raw or b"{}")
+        return pid, json.loads(raw or b"{}")
     except json.JSONDecodeError:
-        report["protections"] = {"error": raw.decode(errors="replace")}
-    _write_report(report_path, report)
+        return pid, {"error": raw.decode(errors="replace")}
 
-    stop = {"signal": None}
 
-    def on_term(signum, _frame):
-        stop["signal"] = signum
-
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # interrupts reach the kernel via its group
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    status = None
-    while status is None:
+def _reap(pid: int) -> int | None:
+    """The kernel's wait status once it has ended, else None; reaps the orphans re-parented to
+    this watchdog on the way."""
+    try:
+        done_pid, raw_status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return 0
+    if done_pid == pid:
+        return raw_status
+    while True:
         try:
-            done_pid, raw_status = os.waitpid(pid, os.WNOHANG)
+            other, other_status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            done_pid, raw_status = pid, 0
-        if done_pid == pid:
-            status = raw_status
-            break
-        while True:  # reap orphans re-parented to us
-            try:
-                other, other_status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if other == pid:  # the kernel itself ended just now: keep its status
-                status = other_status
-                break
-            if other == 0:
-                break
-        if status is not None:
-            break
+            return None
+        if other == pid:  # the kernel itself ended just now: keep its status
+            return other_status
+        if other == 0:
+            return None
+
+
+class _Watch:
+    """One poll of the kernel's process tree against the limits (memory, disk, CPU of the
+    whole tree, tasks, wall time); keeps the peaks in the report."""
+
+    def __init__(self, psutil, pid: int, limits: Limits, policy: Policy, groups: KernelGroups,
+                 report: dict):
+        self.psutil, self.pid, self.limits, self.policy = psutil, pid, limits, policy
+        self.groups, self.report = groups, report
+        self.start = time.monotonic()
+        self.cpu_seen: dict[tuple[int, float], float] = {}  # (pid, start time) -> CPU seconds
+        self.next_disk_check = 0.0
+
+    def over_limit(self) -> tuple[str, str] | None:
+        """(reason, detail) of the first limit the tree is past, else None."""
+        psutil, limits, groups, report = self.psutil, self.limits, self.groups, self.report
         procs = _tree(psutil)
         rss = tasks = 0
         # forked processes share pages: with several (the relay aside), count each page once
         # (PSS, from smaps: costly for a TensorFlow process, so only where no memory cgroup
         # counts the tree exactly)
-        precise = "memory" not in groups.folders and len([p for p in procs if p.pid != pid]) > 1
+        precise = "memory" not in groups.folders and len([p for p in procs if p.pid != self.pid]) > 1
         for p in procs:
             try:
                 info = p.memory_full_info() if precise else p.memory_info()
                 rss += getattr(info, "pss", info.rss)
                 tasks += p.num_threads()
                 times = p.cpu_times()
-                cpu_seen[(p.pid, p.create_time())] = times.user + times.system
+                self.cpu_seen[(p.pid, p.create_time())] = times.user + times.system
             except psutil.Error:
                 pass
         # CPU time of the whole tree: every process seen, alive or gone (RLIMIT_CPU is per
         # process, so a notebook that spreads its work over children would escape it)
-        tree_cpu = sum(cpu_seen.values())
+        tree_cpu = sum(self.cpu_seen.values())
         over_disk = False
-        if time.monotonic() >= next_disk_check:  # a walk of its folders every 2 s
-            next_disk_check = time.monotonic() + 2.0
-            files, used = disk_used(policy.write, limits.disk_files, limits.disk_mb * 2**20)
+        if time.monotonic() >= self.next_disk_check:  # a walk of its folders every 2 s
+            self.next_disk_check = time.monotonic() + 2.0
+            files, used = disk_used(self.policy.write, limits.disk_files, limits.disk_mb * 2**20)
             over_disk = files > limits.disk_files or used > limits.disk_mb * 2**20
         report["peak_rss_mb"] = max(report["peak_rss_mb"], round(rss / 2**20, 1))
         report["peak_tasks"] = max(report["peak_tasks"], tasks)
-        reason = None
         # with a memory cgroup its limit decides (RSS counts shared pages twice); else the poll
         over_memory = groups.oom_kills() if "memory" in groups.folders \
             else rss > watchdog_memory_mb(limits) * 2**20
         if over_memory:
-            reason, detail = "memory", f"used more than {limits.memory_mb} MB of memory"
-        elif over_disk:
-            reason, detail = "disk", (f"wrote more than {limits.disk_mb} MB or "
-                                      f"{limits.disk_files} files in its folders")
-        elif tree_cpu > limits.cpu_seconds + 5:
-            reason, detail = "cpu", (f"used more than {limits.cpu_seconds} s of CPU time "
-                                     "(all its processes together)")
-        elif tasks > limits.processes + 16:
-            reason, detail = "processes", f"started more than {limits.processes} processes/threads"
-        elif time.monotonic() - start > limits.wall_seconds:
-            reason, detail = "wall", f"ran longer than {limits.wall_seconds} s in total"
-        elif stop["signal"] is not None:
-            reason, detail = "stopped", "stopped by the grader"
-        if reason:
-            report["reason"], report["detail"] = reason, detail
-            _kill_all(psutil, groups)
-            continue
-        time.sleep(poll)
-    _kill_all(psutil, groups)  # whatever the kernel left behind
-    for folder in (home, tmp):  # the kernel's files; the grader removes the rest
-        shutil.rmtree(folder, ignore_errors=True)
-    report["oom_kills"] = groups.oom_kills()
-    report["peak_group_memory_mb"] = groups.peak_memory_mb()
-    groups.remove()
-    code = os.waitstatus_to_exitcode(status)
-    report["exit"] = code
-    if code < 0 and report["reason"] is None:
-        sig = -code
-        if sig == signal.SIGKILL and report["oom_kills"]:
-            report["reason"] = "memory"
-            report["detail"] = f"used more than {limits.memory_mb} MB of memory"
-        elif sig == signal.SIGXCPU or (sig == signal.SIGKILL and _cpu_exhausted(report, limits)):
-            report["reason"] = "cpu"
-            report["detail"] = f"used more than {limits.cpu_seconds} s of CPU time"
-        else:
-            report["reason"] = "signal"
-            report["detail"] = f"was killed by signal {signal.Signals(sig).name}"
-    import resource
+            return "memory", f"used more than {limits.memory_mb} MB of memory"
+        if over_disk:
+            return "disk", (f"wrote more than {limits.disk_mb} MB or "
+                            f"{limits.disk_files} files in its folders")
+        if tree_cpu > limits.cpu_seconds + 5:
+            return "cpu", (f"used more than {limits.cpu_seconds} s of CPU time "
+                           "(all its processes together)")
+        if tasks > limits.processes + 16:
+            return "processes", f"started more than {limits.processes} processes/threads"
+        if time.monotonic() - self.start > limits.wall_seconds:
+            return "wall", f"ran longer than {limits.wall_seconds} s in total"
+        return None
 
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    report["cpu_seconds"] = round(used.ru_utime + used.ru_stime, 1)
-    report["seconds"] = round(time.monotonic() - start, 1)
-    _write_report(report_path, report)
-    return code if code >= 0 else 128 - code
+
+def _killed_by(sig: int, report: dict, limits: Limits) -> tuple[str, str]:
+    """Why a kernel the watchdog did not stop died of signal ``sig``: (reason, detail)."""
+    if sig == signal.SIGKILL and report["oom_kills"]:
+        return "memory", f"used more than {limits.memory_mb} MB of memory"
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and _cpu_exhausted(report, limits)):
+        return "cpu", f"used more than {limits.cpu_seconds} s of CPU time"
+    return "signal", f"was killed by signal {signal.Signals(sig).name}"
 
 
 def _cpu_exhausted(report: dict, limits: Limits) -> bool:
