@@ -311,13 +311,6 @@ def markdown_table(record: dict) -> str:
 # --------------------------------------------------------------------------------------------
 # provenance and files
 # --------------------------------------------------------------------------------------------
-def _load_average() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except (AttributeError, OSError):  # Windows
-        return None
-
-
 def results_path(part: str, out: str | os.PathLike | None = None) -> Path:
     """Where the results of ``part`` go: ``<out>/ablation_<part>.json``."""
     return (Path(out) if out is not None else DEFAULT_OUT) / f"ablation_{check_part(part)}.json"
@@ -334,7 +327,7 @@ def load_results(part: str, out: str | os.PathLike | None = None) -> dict:
 
 def _provenance(command: str, t_start: float, load_start: float | None, git_state: dict,
                 script_sha256: str) -> dict:
-    from gancourse.provenance import environment, hardware
+    from gancourse.provenance import environment, hardware, load_average
 
     return {
         "command": command,
@@ -343,7 +336,7 @@ def _provenance(command: str, t_start: float, load_start: float | None, git_stat
         "python_executable": sys.executable,
         "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "wall_time_s": round(time.perf_counter() - t_start, 1),
-        "load_average_1min": {"start": load_start, "end": _load_average()},
+        "load_average_1min": {"start": load_start, "end": load_average()},
         "git": git_state,
         "environment": environment(),
         "hardware": hardware(),
@@ -367,9 +360,9 @@ def run_part(part: str, profile: Profile | str | None = None, *,
         command: the command line, for the provenance.
         quiet: print nothing.
     """
-    from gancourse.provenance import file_sha256, git_record
+    from gancourse.provenance import file_sha256, git_record, load_average
 
-    t_start, load_start = time.perf_counter(), _load_average()
+    t_start, load_start = time.perf_counter(), load_average()
     script_sha256 = file_sha256(Path(__file__).resolve())  # the code that runs, not a later edit
     if not isinstance(profile, Profile):
         profile = get_profile(profile)

@@ -53,7 +53,7 @@ from gancourse.data import (
     mnist_source,
     scale_images,
 )
-from gancourse.provenance import environment, file_sha256, git
+from gancourse.provenance import environment, file_sha256, git_record
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
@@ -361,6 +361,7 @@ def train(
     weights_path = _resolve_out(out)
     resolved_source = mnist_source(source)
     t0 = time.perf_counter()
+    git_state = git_record(Path(__file__).resolve())  # when the run starts, before it writes
     seed_everything(seed, deterministic_ops=deterministic_ops)
 
     import keras
@@ -413,9 +414,6 @@ def train(
     finally:
         tmp.unlink(missing_ok=True)
 
-    commit = (git("rev-parse", "HEAD") or "").strip() or None
-    status = git("status", "--porcelain")  # untracked files count: this script may be one
-    script = Path(__file__).resolve()
     if command is None:
         shown = {k: v for k, v in dict(epochs=epochs, source=source, out=str(out) if out else None,
                                         seed=seed, n=n, test_n=test_n).items() if v is not None}
@@ -464,13 +462,7 @@ def train(
         "wall_time_s": round(time.perf_counter() - t0, 1),
         "train_time_s": round(train_time, 1),
         "environment": environment(),
-        "git": {
-            "commit": commit,
-            "dirty": None if status is None else bool(status),
-            "dirty_paths": None if status is None else sorted(
-                line[3:] for line in status.splitlines() if line.strip())[:100],
-            "script_sha256": file_sha256(script),
-        },
+        "git": git_state,
     }
     prov = provenance_path(weights_path)
     tmp_json = prov.with_name(f".tmp-{os.getpid()}-{prov.name}")

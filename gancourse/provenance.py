@@ -112,16 +112,28 @@ def hardware() -> dict:
     return env
 
 
-def git_record() -> dict:
-    """Commit and dirty state of the checkout (taken when the run starts, before it writes)."""
+def git_record(script: str | os.PathLike | None = None) -> dict:
+    """Commit and dirty state of the checkout (take it when the run starts, before it writes);
+    with ``script``, also the sha256 of that file (the code that runs, not a later edit)."""
     commit = (git("rev-parse", "HEAD") or "").strip() or None
-    status = git("status", "--porcelain")
-    return {
+    status = git("status", "--porcelain")  # untracked files count: the script may be one
+    record = {
         "commit": commit,
         "dirty": None if status is None else bool(status.strip()),
         "dirty_paths": None if status is None else sorted(
             line[3:] for line in status.splitlines() if line.strip())[:100],
     }
+    if script is not None:
+        record["script_sha256"] = file_sha256(script)
+    return record
+
+
+def load_average() -> float | None:
+    """The 1-minute load average (None where the system has none): a timing's context."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):  # Windows
+        return None
 
 
 def reference_record(command: str, started: dt.datetime, git_state: dict, how: str) -> dict:

@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 
 from gancourse import metrics
-from gancourse.provenance import environment, file_sha256, git
+from gancourse.provenance import environment, git_record, load_average
 from grader.calibration_generators import (
     GENERATORS,
     MIN_N,
@@ -289,13 +289,6 @@ def _timed(fn, *args):
     return out, time.perf_counter() - t0
 
 
-def _load_average() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except (AttributeError, OSError):  # Windows
-        return None
-
-
 def time_fid_10k(digits: Digits, net, seed: int, n: int = TIMING_N, repeats: int = 3) -> dict:
     """Wall time of an FID on ``n`` images: features, statistics, Frechet distance.
 
@@ -313,7 +306,7 @@ def time_fid_10k(digits: Digits, net, seed: int, n: int = TIMING_N, repeats: int
         return runs[0][0], min(t for _, t in runs), [round(t, 3) for _, t in runs]
 
     set_a, set_b = shifted("timing_a"), shifted("timing_b")
-    load_before = _load_average()
+    load_before = load_average()
     net.features(set_a[:500])  # warm-up: graph tracing is not part of the timing
     feats_a, t_feat_a, feat_runs = best_of(net.features, set_a)
     feats_b, t_feat_b, _ = best_of(net.features, set_b)
@@ -336,7 +329,7 @@ def time_fid_10k(digits: Digits, net, seed: int, n: int = TIMING_N, repeats: int
         "repeats": repeats,
         "features_runs_s": feat_runs,
         "frechet_distance_runs_s": frechet_runs,
-        "load_average_1min": [load_before, _load_average()],
+        "load_average_1min": [load_before, load_average()],
         "note": ("every time is the best of `repeats` runs (the machine may be shared); fid_s: "
                  "features and statistics of the generated set plus the Frechet distance, with the "
                  "reference statistics precomputed (the usual setting); fid_both_sets_s: both sets "
@@ -347,21 +340,18 @@ def time_fid_10k(digits: Digits, net, seed: int, n: int = TIMING_N, repeats: int
 # --------------------------------------------------------------------------------------------
 # provenance
 # --------------------------------------------------------------------------------------------
-def provenance(net, argv: Sequence[str], wall_time_s: float, load_at_start: float | None = None) -> dict:
-    status = git("status", "--porcelain")
+def provenance(net, argv: Sequence[str], wall_time_s: float, load_at_start: float | None = None,
+               git_state: dict | None = None) -> dict:
+    """The provenance block of a calibration record; ``git_state`` as taken when the run
+    started (:func:`gancourse.provenance.git_record` with this script's sha256)."""
+    git_state = git_state if git_state is not None else git_record(Path(__file__).resolve())
     record_path = net.path.with_name(net.path.name.replace(".weights.h5", ".json"))
     return {
         "command": shlex.join([*SCRIPT_COMMAND.split(), *argv]),
         "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "wall_time_s": round(wall_time_s, 1),
-        "load_average_1min": {"start": load_at_start, "end": _load_average()},
-        "git": {
-            "commit": git("rev-parse", "HEAD"),
-            "dirty": None if status is None else bool(status.strip()),
-            "dirty_paths": None if status is None else sorted(
-                line[3:] for line in status.splitlines() if line.strip())[:100],
-            "script_sha256": file_sha256(Path(__file__).resolve()),
-        },
+        "load_average_1min": {"start": load_at_start, "end": load_average()},
+        "git": git_state,
         "feature_net": {
             "weights": str(net.path.relative_to(REPO)) if net.path.is_relative_to(REPO) else str(net.path),
             "weights_sha256": net.sha256,
@@ -377,7 +367,8 @@ def provenance(net, argv: Sequence[str], wall_time_s: float, load_at_start: floa
 def run(n: int = DEFAULT_N, seed: int = 0, out: str | os.PathLike | None = None,
         argv: Sequence[str] = ()) -> dict:
     """Compute everything, write the JSON and the Markdown into ``out``, return the record."""
-    t_start, load_at_start = time.perf_counter(), _load_average()
+    t_start, load_at_start = time.perf_counter(), load_average()
+    git_state = git_record(Path(__file__).resolve())  # before anything is written
     from gancourse.features import load_feature_net
 
     out_dir = Path(out) if out is not None else DEFAULT_OUT
@@ -410,7 +401,8 @@ def run(n: int = DEFAULT_N, seed: int = 0, out: str | os.PathLike | None = None,
         "bias": bias,
         "timings": {"table_s": round(t_table, 1), "bias_s": round(t_bias, 1), "fid_10k": timing},
     }
-    record["provenance"] = provenance(net, argv, time.perf_counter() - t_start, load_at_start)
+    record["provenance"] = provenance(net, argv, time.perf_counter() - t_start, load_at_start,
+                                      git_state)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, text in ((JSON_NAME, json.dumps(record, indent=2) + "\n"),
