@@ -15,11 +15,13 @@ dies, every alternative and the solution score full marks.
     python -m grader.mutation --record                    (make mutants RECORD=1)
 
 also writes ``grader/reference/mutation_record.json``: every mutant's, alternative's and the
-solution's per-cell scores, with what they were computed from (a digest of the assignment's
-sources, mutants, alternatives and the grading code), how each mutant's observations depart from
+solution's per-cell scores, with what they were computed from (a digest per assignment of what
+its scores depend on, ``grader/record_inputs.py``), how each mutant's observations depart from
 the solution's (the known mistakes feedback names, ``grader/mistakes.py``) and provenance
-(command, machine, time, commit).  Grading all ~200 takes about
-25 minutes on 2 cores, so ``make test`` checks that the record is fresh (its digests match this
+(command, machine, time, commit).  ``--record --assignment ID`` grades only those assignments
+and replaces only their entries (a new assignment, or one whose inputs changed, costs its own
+minutes, not the whole record's).  Grading all ~250 takes about an hour on 2 cores, so
+``make test`` checks that the record is fresh (its digests match this
 checkout), that it shows every mutant killed and every alternative full, and re-grades a sample
 of mutants and alternatives (other ones for every commit) plus each solution, which must
 reproduce the record cell for cell.
@@ -40,6 +42,7 @@ from pathlib import Path
 
 from grader.grade import GradeReport, default_jobs, grade
 from grader.mistakes import RECORD_ENV, collect_mistakes
+from grader.record_inputs import grading_inputs
 from grader.submissions import (
     Alternative,
     Mutant,
@@ -57,11 +60,6 @@ from grader.workspace import MUTATION_RECORD, REPO, SOLUTIONS, assignment_ids
 
 SOLUTION_STUDENT = "solution"
 RECORD = MUTATION_RECORD
-#: modules of grader/ that take no part in grading a submission (their edits keep the record)
-NOT_GRADING = ("classroom.py", "student_course.py", "progress.py", "merge.py", "release.py",
-               "calibrate_metrics.py", "calibration_generators.py", "calibration_report.py",
-               "feedback.py")
-
 
 def write_submission(root: Path, student: str, assignment: str, entries: dict) -> None:
     folder = root / student / assignment
@@ -182,21 +180,12 @@ def summarize(report: GradeReport, mutants: dict[str, list[Mutant]],
 
 
 def inputs_digest(assignment: str) -> str:
-    """SHA-256 of everything a mutant's score depends on: the assignment's source notebooks,
-    mutants and reference artifacts, the grading code (grader/, gancourse/) and the pins."""
-    files = [p for base in (SOLUTIONS / assignment, REPO / "grader" / "mutants" / assignment,
-                            REPO / "grader" / "reference" / assignment)
-             for p in sorted(base.rglob("*")) if p.is_file()
-             and not any(part.startswith(".") or part == "__pycache__"  # lab checkpoints, caches
-                         for part in p.relative_to(base).parts)]
-    files += sorted((REPO / "grader" / "alternatives" / assignment).glob("*.py"))
-    files += [p for p in sorted((REPO / "grader").glob("*.py")) if p.name not in NOT_GRADING]
-    files += sorted((REPO / "grader" / "hidden").glob("*.py"))
-    files += sorted((REPO / "gancourse").rglob("*.py"))
-    files += [REPO / "pyproject.toml", REPO / "requirements.lock"]
+    """SHA-256 of everything a mutant's score depends on (``grader/record_inputs.py``): the
+    assignment's source notebooks, mutants, alternatives and reference artifacts, the grading
+    code, the library modules grading it can run, and the pins."""
     h = hashlib.sha256()
-    for p in files:
-        h.update(str(p.relative_to(REPO)).encode() + b"\0" + p.read_bytes() + b"\0")
+    for name, content in grading_inputs(assignment):
+        h.update(name.encode() + b"\0" + content + b"\0")
     return h.hexdigest()
 
 
@@ -212,7 +201,7 @@ def build_record(report: GradeReport, mutants: dict[str, list[Mutant]],
     """The mutation record of a grading run of every mutant (see the module docstring)."""
     from gancourse.provenance import cpu_model, git
 
-    record = {"provenance": {
+    provenance = {
         "command": command,
         "machine": f"{platform.node()}: {cpu_model()}, {default_jobs()} core(s), "
                    f"{platform.system()} {platform.release()}",
@@ -220,9 +209,11 @@ def build_record(report: GradeReport, mutants: dict[str, list[Mutant]],
         "seconds": round(report.seconds, 1),
         "commit": (git("rev-parse", "HEAD") or "unknown").strip(),
         "uncommitted_changes": bool((git("status", "--porcelain") or "").strip()),
-    }, "assignments": {}}
+    }
+    record = {"provenance": provenance, "assignments": {}}
     for a, ms in mutants.items():
         record["assignments"][a] = {
+            "provenance": provenance,  # the run that graded this assignment
             "inputs_sha256": inputs_digest(a),
             "max_score": max_points(a),
             "solution": cell_scores(report, SOLUTION_STUDENT, a),
@@ -235,6 +226,14 @@ def build_record(report: GradeReport, mutants: dict[str, list[Mutant]],
             if fingerprints is not None else {},
         }
     return record
+
+
+def merge_record(old: dict | None, new: dict) -> dict:
+    """``old`` with the assignments ``new`` graded replaced by ``new``'s entries (the others'
+    entries, each with its own provenance, kept); the top-level provenance is the latest run's."""
+    assignments = dict((old or {}).get("assignments", {}))
+    assignments.update(new["assignments"])
+    return {"provenance": new["provenance"], "assignments": dict(sorted(assignments.items()))}
 
 
 def load_record(path: Path = RECORD) -> dict:
@@ -252,8 +251,9 @@ def record_problems(record: dict, assignments: list[str]) -> list[str]:
             problems.append(f"{a}: not in the record")
             continue
         if entry["inputs_sha256"] != inputs_digest(a):
-            problems.append(f"{a}: its sources, mutants or the grading code changed since the "
-                            "record was made (run `make mutants RECORD=1` and commit it)")
+            problems.append(f"{a}: its sources, mutants or the code grading it changed since "
+                            f"the record was made (run `make mutants RECORD=1 ASSIGNMENT={a}` "
+                            "and commit the record)")
         full = max_points(a)
         if sum(entry["solution"].values()) != full:
             problems.append(f"{a}: the solution scored {sum(entry['solution'].values())} / {full}")
@@ -294,14 +294,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=default_jobs(),
                         help="parallel grading jobs (default: one per CPU core)")
     parser.add_argument("--record", action="store_true",
-                        help=f"also write {RECORD.relative_to(REPO)} (every assignment)")
+                        help=f"also write {RECORD.relative_to(REPO)} (with --assignment: "
+                             "replace those assignments' entries, keep the others')")
     parser.add_argument("--alternatives-only", action="store_true",
                         help="grade the solutions and alternatives only, not the mutants")
     args = parser.parse_args(argv)
     if args.record and args.alternatives_only:
         parser.error("--record grades every mutant; leave out --alternatives-only")
-    if args.record and args.assignment:
-        parser.error("--record grades every assignment; leave out --assignment")
     assignments = args.assignment or assignment_ids()
     with tempfile.TemporaryDirectory(prefix="gancourse-mutants-") as tmp:
         fingerprints = Path(tmp) / "fingerprints"
@@ -311,8 +310,9 @@ def main(argv: list[str] | None = None) -> int:
                                                            mutants_too=not args.alternatives_only)
         finally:
             os.environ.pop(RECORD_ENV, None)
-        record = build_record(report, mutants, alternatives, "python -m grader.mutation "
-                              f"--record --jobs {args.jobs}", fingerprints)
+        command = "python -m grader.mutation --record" + "".join(
+            f" --assignment {a}" for a in args.assignment or ()) + f" --jobs {args.jobs}"
+        record = build_record(report, mutants, alternatives, command, fingerprints)
     table, ok = summarize(report, mutants, alternatives)
     print(table)
     print(f"graded {len(report.totals)} notebooks in {report.seconds:.0f} s")
@@ -321,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"not writing {RECORD}: a mutant survived, or a solution or alternative "
                   "is not full")
             return 1
+        if args.assignment and RECORD.is_file():
+            record = merge_record(load_record(), record)
         RECORD.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
         print(f"wrote {RECORD}")
     return 0 if ok else 1

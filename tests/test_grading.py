@@ -113,6 +113,8 @@ def test_the_mutation_record_vouches_for_every_mutant_of_this_checkout(record):
     assert prov["command"].startswith("python -m grader.mutation --record")
     assert prov["machine"] and prov["finished"] and prov["seconds"] > 0 and prov["commit"]
     for a in ALL:
+        own = record["assignments"][a]["provenance"]  # the run that graded this assignment
+        assert own["command"].startswith("python -m grader.mutation --record") and own["commit"]
         assert len(record["assignments"][a]["mutants"]) == len(load_mutants(a)) > 0
         assert len(record["assignments"][a]["alternatives"]) == len(load_alternatives(a)) > 0
 
@@ -141,6 +143,18 @@ def test_a_stale_or_doctored_record_is_refused(record):
     assert record_problems(doctored, [a]) == [f"{a}: not in the record"]
     with pytest.raises(FileNotFoundError, match="make mutants RECORD=1"):
         load_record(REPO / "grader" / "reference" / "no_such_record.json")
+
+
+def test_recording_some_assignments_keeps_the_others_entries(record):
+    a, b = ALL[0], ALL[1]
+    fresh = {"provenance": {"command": "python -m grader.mutation --record --assignment " + a},
+             "assignments": {a: dict(record["assignments"][a], mutants={})}}
+    merged = mutation.merge_record(record, fresh)
+    assert merged["assignments"][a]["mutants"] == {}  # replaced
+    assert merged["assignments"][b] == record["assignments"][b]  # kept, with its provenance
+    assert merged["provenance"] == fresh["provenance"]
+    assert list(merged["assignments"]) == sorted(merged["assignments"])
+    assert mutation.merge_record(None, fresh)["assignments"] == fresh["assignments"]
 
 
 def test_the_sample_changes_with_the_commit():
