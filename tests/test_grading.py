@@ -1,9 +1,13 @@
 """End-to-end grading through the real nbgrader CLI.
 
-One pipeline run grades, side by side, each assignment's solution and a sample of its mutants,
-which must reproduce the committed mutation record (grader/reference/mutation_record.json, made
-by `make mutants RECORD=1`, checked fresh and complete here) cell for cell; `make grade` grades
-the bundled example students.
+Two pipeline runs, each once per session: `make grade` grades the bundled example students of
+every assignment in two parallel jobs (the full one is the solution: it must score full marks
+and reproduce the committed mutation record's solution cell for cell; the untouched release
+scores 0), and one in-process run grades a sample of each assignment's mutants and alternative
+correct answers by the trusted checks alone, which must reproduce the record
+(grader/reference/mutation_record.json, made by `make mutants RECORD=1`, checked fresh and
+complete here).  The sharding test grades a0's examples again, serially, and must merge into
+exactly what the parallel run recorded.
 """
 from __future__ import annotations
 
@@ -11,16 +15,18 @@ import csv
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from grader import mutation
-from grader.grade import default_jobs, grade
+from grader.grade import GradeReport, default_jobs, grade
 from grader.mutation import (
     SOLUTION_STUDENT,
     cell_scores,
@@ -65,30 +71,94 @@ def _seed() -> str:
     return (git("rev-parse", "HEAD") or "no commit").strip()
 
 
-#: the mutants this run re-grades (grader/mutation.py: other ones for every commit); the
-#: committed record vouches for all of them and must be reproduced by these cell for cell
-SAMPLE = sample_mutants(ALL, per_assignment=2, seed=_seed())
+#: the mutants this run re-grades, one per assignment (grader/mutation.py: other ones for every
+#: commit); the committed record vouches for all of them and must be reproduced by these cell for
+#: cell
+SAMPLE = sample_mutants(ALL, per_assignment=1, seed=_seed())
 #: and the alternative correct answers it re-grades (the record vouches for all of them too)
 ALT_SAMPLE = sample_mutants(ALL, per_assignment=1, seed=_seed(), alternatives=True)
 
 
-@pytest.fixture(scope="module")
-def mutant_run(tmp_path_factory):
-    """The solution and the sampled mutants of every assignment, graded in one run, the
-    trusted checks alone deciding (every mutant must be caught by code outside the
-    student's process)."""
-    subs = tmp_path_factory.mktemp("subs")
-    for a in ALL:
-        write_submission(subs, SOLUTION_STUDENT, a, full_submission(a))
-    for m in (*SAMPLE, *ALT_SAMPLE):
-        write_submission(subs, m.student_id, m.assignment, mutant_submission(m))
-    return grade(subs, tmp_path_factory.mktemp("out") / "results", verbose=False,
-                 jobs=default_jobs(), checks_only=True)
+def _names_its_mistake(m, record: dict) -> bool:
+    """Whether the record has grader/mistakes.py naming mutant ``m`` in one of its cells."""
+    recorded = record["assignments"][m.assignment]["mistakes"]
+    return any(e["mutant"] == m.name for cell in m.kills + m.loses for e in recorded.get(cell, []))
+
+
+def _feedback_sample(record: dict) -> list:
+    """SAMPLE, plus one mutant whose mistake the record names if none of SAMPLE's is (drawn by
+    the same seed), so that the feedback test always has a named mistake to look for."""
+    if any(_names_its_mistake(m, record) for m in SAMPLE):
+        return []
+    named = [m for a in ALL for m in load_mutants(a) if _names_its_mistake(m, record)]
+    return [random.Random(_seed()).choice(named)]
 
 
 @pytest.fixture(scope="module")
 def record():
     return load_record()
+
+
+@pytest.fixture(scope="module")
+def mutant_run(tmp_path_factory, record):
+    """The sampled mutants and alternatives of every assignment, graded in one run, the
+    trusted checks alone deciding (every mutant must be caught by code outside the
+    student's process)."""
+    subs = tmp_path_factory.mktemp("subs")
+    for m in (*SAMPLE, *ALT_SAMPLE, *_feedback_sample(record)):
+        write_submission(subs, m.student_id, m.assignment, mutant_submission(m))
+    return grade(subs, tmp_path_factory.mktemp("out") / "results", verbose=False,
+                 jobs=default_jobs(), checks_only=True)
+
+
+def _read_results(out: Path) -> GradeReport:
+    """The scores a grading run wrote to ``out`` (grades.csv and cells.csv), read back."""
+    report = GradeReport(out=out, seconds=0.0)
+    with open(out / "grades.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            key = (r["student_id"], r["assignment"])
+            report.totals[key] = (float(r["score"]), float(r["max_score"]))
+            if r["message"]:
+                target = report.problems if r["status"] == "error" else report.notes
+                target[key] = r["message"]
+    with open(out / "cells.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            report.cells[(r["student_id"], r["assignment"], r["cell"])] = (
+                float(r["score"]), float(r["max_score"]))
+    return report
+
+
+@dataclass
+class ExamplesRun:
+    proc: subprocess.CompletedProcess
+    out: Path
+    before: dict[Path, str]  #: digests of the sources, the release and the examples before it
+    report: GradeReport  #: what it wrote, read back (example_full is the solution)
+
+
+@pytest.fixture(scope="module")
+def examples_run(tmp_path_factory) -> ExamplesRun:
+    """`make grade` on the bundled example students of every assignment, two parallel jobs."""
+    before = {p: tree_digest(p) for p in (SOLUTIONS, ASSIGNMENTS, EXAMPLES)}
+    out = tmp_path_factory.mktemp("examples") / "results"
+    proc = subprocess.run(["make", "--no-print-directory", "grade", f"OUT={out}", "JOBS=2"],
+                          cwd=REPO, capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return ExamplesRun(proc, out, before, _read_results(out))
+
+
+def _with_solutions(mutant_run: GradeReport, examples: GradeReport) -> GradeReport:
+    """``mutant_run`` with each assignment's solution (the example_full student of the examples
+    run) as student SOLUTION_STUDENT, as the mutation-score table wants it."""
+    report = GradeReport(out=mutant_run.out, seconds=0.0, totals=dict(mutant_run.totals),
+                         cells=dict(mutant_run.cells))
+    for (s, a), v in examples.totals.items():
+        if s == "example_full":
+            report.totals[(SOLUTION_STUDENT, a)] = v
+    for (s, a, cell), v in examples.cells.items():
+        if s == "example_full":
+            report.cells[(SOLUTION_STUDENT, a, cell)] = v
+    return report
 
 
 def test_release_is_up_to_date():
@@ -158,21 +228,30 @@ def test_recording_some_assignments_keeps_the_others_entries(record):
 
 
 def test_the_sample_changes_with_the_commit():
-    assert len(SAMPLE) == 2 * len(ALL)
-    others = [sample_mutants(ALL, 2, seed=str(i)) for i in range(5)]
+    assert len(SAMPLE) == len(ALT_SAMPLE) == len(ALL)
+    assert {m.assignment for m in SAMPLE} == {m.assignment for m in ALT_SAMPLE} == set(ALL)
+    others = [sample_mutants(ALL, 1, seed=str(i)) for i in range(5)]
     assert len({tuple(m.name for m in o) for o in others}) > 1
 
 
 @pytest.mark.parametrize("assignment", ALL)
-def test_solution_scores_full_marks_deterministically(mutant_run, record, assignment):
+def test_solution_scores_full_marks_as_recorded(examples_run, record, assignment, tmp_path):
+    """The solution (the bundled example_full student: the release with every answer filled
+    in) through `make grade`."""
+    write_submission(tmp_path, "solution", assignment, full_submission(assignment))
+    assert tree_digest(tmp_path / "solution" / assignment) == \
+        tree_digest(EXAMPLES / "example_full" / assignment)
     full = max_points(assignment)
     assert full > 0
-    assert mutant_run.score(SOLUTION_STUDENT, assignment) == full
+    report = examples_run.report
+    assert report.score("example_full", assignment) == full
     # no false alarm of the sandbox: nothing flagged, restored or truncated
-    assert (SOLUTION_STUDENT, assignment) not in mutant_run.notes, \
-        mutant_run.notes[(SOLUTION_STUDENT, assignment)]
-    # the same cell scores as when (and where) the record was made
-    assert cell_scores(mutant_run, SOLUTION_STUDENT, assignment) == \
+    assert ("example_full", assignment) not in report.notes, \
+        report.notes[("example_full", assignment)]
+    assert ("example_full", assignment) not in report.problems
+    # the same cell scores as when (and where) the record was made, there by the trusted
+    # checks alone, here by the checks and the kernel together
+    assert cell_scores(report, "example_full", assignment) == \
         record["assignments"][assignment]["solution"]
 
 
@@ -192,14 +271,12 @@ def test_alternative_keeps_full_marks_as_recorded(mutant_run, record, alternativ
         record["assignments"][alternative.assignment]["alternatives"][alternative.name]
 
 
-def test_feedback_names_the_mistake_a_mutant_reproduces(mutant_run, record):
+def test_feedback_names_the_mistake_a_mutant_reproduces(mutant_run, examples_run, record):
     """A failed test cell whose observations match a recorded mistake (grader/mistakes.py)
     says which; the solution's feedback names none."""
     named = 0
-    for m in SAMPLE:
-        recorded = record["assignments"][m.assignment]["mistakes"]
-        if not any(e["mutant"] == m.name for cell in m.kills + m.loses
-                   for e in recorded.get(cell, [])):
+    for m in (*SAMPLE, *_feedback_sample(record)):
+        if not _names_its_mistake(m, record):
             continue
         html = "".join(_html_text(p.read_text()) for p in
                        (mutant_run.out / "feedback" / m.student_id / m.assignment).glob("*.html"))
@@ -207,14 +284,15 @@ def test_feedback_names_the_mistake_a_mutant_reproduces(mutant_run, record):
     assert named > 0, "no sampled mutant's feedback names its mistake"
     for a in ALL:
         html = "".join(p.read_text() for p in
-                       (mutant_run.out / "feedback" / SOLUTION_STUDENT / a).glob("*.html"))
-        assert "This looks like a known mistake" not in html
+                       (examples_run.out / "feedback" / "example_full" / a).glob("*.html"))
+        assert html and "This looks like a known mistake" not in html
 
 
-def test_mutation_score_table(mutant_run):
+def test_mutation_score_table(mutant_run, examples_run):
+    report = _with_solutions(mutant_run, examples_run.report)
     mutants = {a: [m for m in SAMPLE if m.assignment == a] for a in ALL}
     alternatives = {a: [alt for alt in ALT_SAMPLE if alt.assignment == a] for a in ALL}
-    table, ok = summarize(mutant_run, mutants, alternatives)
+    table, ok = summarize(report, mutants, alternatives)
     assert ok, table
     for a, ms in mutants.items():
         n = len(alternatives[a])
@@ -222,12 +300,12 @@ def test_mutation_score_table(mutant_run):
                          rf"{max_points(a):g} / {max_points(a):g}$", table, re.M), table
     # a mutant that keeps its points is reported as a survivor and fails the score
     a = ALL[0]
-    fake = dict(mutant_run.cells)
+    fake = dict(report.cells)
     victim = mutants[a][0]
     for cell in victim.kills + victim.loses:
         points = mutation.test_points(a)[cell]
         fake[(victim.student_id, a, cell)] = (points, points)
-    doctored = type(mutant_run)(out=mutant_run.out, seconds=0, totals=mutant_run.totals, cells=fake)
+    doctored = GradeReport(out=report.out, seconds=0, totals=report.totals, cells=fake)
     table, ok = summarize(doctored, {a: mutants[a]})
     assert not ok and f"SURVIVED {victim.name}" in table
 
@@ -255,12 +333,8 @@ def _hidden_lines(assignment: str, notebook: str, student: str) -> list[str]:
     return out
 
 
-def test_make_grade_on_bundled_examples(tmp_path):
-    before = {p: tree_digest(p) for p in (SOLUTIONS, ASSIGNMENTS, EXAMPLES)}
-    out = tmp_path / "results"
-    proc = subprocess.run(["make", "--no-print-directory", "grade", f"OUT={out}"], cwd=REPO,
-                          capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+def test_make_grade_on_bundled_examples(examples_run):
+    proc, out = examples_run.proc, examples_run.out
     expected = json.loads((EXAMPLES / "expected_scores.json").read_text())
     with open(out / "grades.csv") as f:
         rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)}
@@ -289,11 +363,12 @@ def test_make_grade_on_bundled_examples(tmp_path):
     assert n_scores == 3 * len(ALL)  # three example students per assignment
     assert f"all {n_scores} scores match" in proc.stdout, proc.stdout[-2000:]
     assert re.search(rf"grading: 100%.*{n_scores}/{n_scores}", proc.stdout), proc.stdout[-2000:]
+    assert "in 2 parallel jobs" in proc.stdout, proc.stdout[-2000:]
     assert "Warning" not in proc.stdout + proc.stderr, (proc.stdout + proc.stderr)[-3000:]
     assert expected["example_full"] and all(v > 0 for v in expected["example_full"].values())
     assert all(v == 0 for v in expected["example_empty"].values())
     # never writes into the repository's sources, the release or the submissions
-    assert before == {p: tree_digest(p) for p in before}
+    assert examples_run.before == {p: tree_digest(p) for p in examples_run.before}
     assert not (REPO / "gradebook.db").exists()
     # refuses to overwrite earlier results
     again = subprocess.run(["make", "--no-print-directory", "grade", f"OUT={out}"], cwd=REPO,
@@ -338,42 +413,40 @@ def test_validate_button(tmp_path, student, passes):
         assert "NotImplementedError" in out
 
 
-def test_parallel_grading_matches_serial(tmp_path):
-    """Jobs each grade a share of the students in their own workspace; the merged gradebook
-    must hold exactly what one serial run records."""
+def test_shards_graded_serially_merge_into_what_parallel_jobs_record(examples_run, tmp_path):
+    """How a large class is graded on a cluster: one `grader.grade` task per shard of students
+    (here one job each), then `grader.merge` builds the single gradebook.  It must hold exactly
+    what `make grade`'s two parallel jobs (each a share of the students in its own workspace,
+    merged) recorded for the same submissions."""
     from grader.grade import _shards
+    from grader.merge import merge
 
     assert _shards({"a": ["s1", "s2", "s3"], "b": ["s1"]}, 2) == [
         {"a": ["s1", "s3"]}, {"a": ["s2"], "b": ["s1"]}]
     assert _shards({"a": ["s1"]}, 4) == [{"a": ["s1"]}]
-    serial = grade(EXAMPLES, tmp_path / "serial", ["a0_data"], verbose=False, jobs=1)
-    parallel = grade(EXAMPLES, tmp_path / "parallel", ["a0_data"], verbose=False, jobs=3)
-    assert serial.totals == parallel.totals and serial.cells == parallel.cells
-    assert len(serial.totals) == 3
-    with open(tmp_path / "parallel" / "nbgrader_export.csv") as f:
-        assert len(list(csv.DictReader(f))) == 3
-    for student in ("example_full", "example_partial", "example_empty"):
-        assert (tmp_path / "parallel" / "feedback" / student / "a0_data" / "a0_data.html").is_file()
-    with pytest.raises(GradingError, match="jobs"):
-        grade(EXAMPLES, tmp_path / "bad", ["a0_data"], verbose=False, jobs=0)
-
-
-def test_shards_graded_separately_merge_into_one_gradebook(tmp_path):
-    """How a large class is graded on a cluster: one `grader.grade` task per shard of students,
-    then `grader.merge` builds the single gradebook and CSVs."""
-    from grader.merge import merge
-
-    for shard, students in (("s1", ["example_full"]), ("s2", ["example_partial", "example_empty"])):
-        for student in students:
-            shutil.copytree(EXAMPLES / student / "a0_data", tmp_path / shard / student / "a0_data")
-        grade(tmp_path / shard, tmp_path / f"r{shard}", ["a0_data"], verbose=False)
+    a, students = "a0_data", ("example_full", "example_partial", "example_empty")
+    for shard, members in (("s1", students[:1]), ("s2", students[1:])):
+        for student in members:
+            shutil.copytree(EXAMPLES / student / a, tmp_path / shard / student / a)
+        grade(tmp_path / shard, tmp_path / f"r{shard}", [a], verbose=False, jobs=1)
     rows = merge([tmp_path / "rs1", tmp_path / "rs2"], tmp_path / "merged")
+    merged, parallel = _read_results(tmp_path / "merged"), examples_run.report
+    assert {k: v for k, v in parallel.cells.items() if k[1] == a} == merged.cells
+    assert {k: v for k, v in parallel.totals.items() if k[1] == a} == merged.totals
+    assert len(merged.totals) == 3
     expected = json.loads((EXAMPLES / "expected_scores.json").read_text())
     assert {r["student_id"]: float(r["score"]) for r in rows} == {
-        s: expected[s]["a0_data"] for s in ("example_full", "example_partial", "example_empty")}
+        s: expected[s][a] for s in students}
+    for results, n in ((tmp_path / "merged", 3), (examples_run.out, 3 * len(ALL))):
+        with open(results / "nbgrader_export.csv") as f:
+            export = list(csv.DictReader(f))
+        assert len(export) == n
     with open(tmp_path / "merged" / "nbgrader_export.csv") as f:
         export = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
     assert export == {r["student_id"]: float(r["score"]) for r in rows}
-    assert (tmp_path / "merged" / "feedback" / "example_full" / "a0_data" / "a0_data.html").is_file()
+    for student in students:
+        assert (tmp_path / "merged" / "feedback" / student / a / f"{a}.html").is_file()
     with pytest.raises(GradingError, match="both"):  # overlapping shards
         merge([tmp_path / "rs1", tmp_path / "rs1"], tmp_path / "again")
+    with pytest.raises(GradingError, match="jobs"):
+        grade(EXAMPLES, tmp_path / "bad", [a], verbose=False, jobs=0)
