@@ -4,13 +4,14 @@
     make grade [SUBMISSIONS=DIR] [ASSIGNMENT=ID] [OUT=DIR] [JOBS=N]
 
 ``DIR`` uses nbgrader's submitted layout: ``DIR/<student_id>/<assignment_id>/<notebook>.ipynb``
-(the default, ``grader/examples``, holds three example students).  For each assignment the
-pipeline: copies ``solutions/`` into a fresh temporary workspace, runs
-``nbgrader generate_assignment`` there (which records the hidden tests and checksums in the
-workspace's gradebook), copies the submissions in, runs ``nbgrader autograde`` (ci profile) and
-``nbgrader generate_feedback``, and exports the grades.  With ``--jobs N`` (default: one per
-CPU core) the submissions are split into N groups graded at the same time, each in its own
-workspace, and the N gradebooks are merged into one before anything is exported.
+(the default, ``grader/examples``, holds three example students).  The pipeline copies
+``solutions/`` into a fresh temporary workspace and runs ``nbgrader generate_assignment`` there
+for each assignment (which records the hidden tests and checksums in the workspace's
+gradebook), copies the submissions in, runs ``nbgrader autograde`` (ci profile) and
+``nbgrader generate_feedback`` (one process each for all the assignments), and exports the
+grades.  With ``--jobs N`` (default: one per CPU core) the submissions are split into N groups
+graded at the same time, each in its own copy of the released workspace, and the N gradebooks
+are merged back into it before anything is exported.
 
 Results go to ``OUT`` (default ``grades/<UTC time>/``), which must not exist yet or be empty,
 so earlier results are never overwritten:
@@ -285,42 +286,45 @@ def _sandbox_notes(ws: Workspace, student: str,
 
 def _autograde(ws: Workspace, found: dict[str, list[str]], submissions: Path
                ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], list[str]]]:
-    """Release, copy in, autograde and write feedback for ``found`` in workspace ``ws``;
-    returns the submissions that could not be graded, with the reason, and the sandbox's
-    notes on the others."""
+    """Copy ``found`` into workspace ``ws`` (where its assignments are released), autograde
+    it and write the feedback; returns the submissions that could not be graded, with the
+    reason, and the sandbox's notes on the others.
+
+    One ``nbgrader autograde`` and one ``nbgrader generate_feedback`` process serve every
+    assignment of ``found`` (the assignment id ``*`` matches the folders copied in here)."""
     problems: dict[tuple[str, str], str] = {}
     notes: dict[tuple[str, str], list[str]] = {}
+    expected = {a: sorted(p.name for p in ws.released(a).glob("*.ipynb")) for a in found}
     for assignment, students in found.items():
-        released = ws.release(assignment)
-        expected = sorted(p.name for p in released.glob("*.ipynb"))
         for student in students:
-            _copy_submission(submissions / student / assignment,
-                             ws.root / "submitted" / student / assignment,
+            folder = ws.root / "submitted" / student / assignment
+            _copy_submission(submissions / student / assignment, folder,
                              EXTRA_FILES.get(assignment, ()))
-            missing = [n for n in expected
-                       if not (ws.root / "submitted" / student / assignment / n).is_file()]
+            missing = [n for n in expected[assignment] if not (folder / n).is_file()]
             if missing:
                 problems[(student, assignment)] = (
                     f"the submission has no {', '.join(missing)} (the notebook must keep "
                     "its released name)")
-            for n in expected:
-                why = None if n in missing else notebook_problem(
-                    ws.root / "submitted" / student / assignment / n)
+            for n in expected[assignment]:
+                why = None if n in missing else notebook_problem(folder / n)
                 if why:
                     problems.setdefault((student, assignment), why)
-        # nbgrader grades every other submission when one fails, then exits 1, and removes a
-        # failed submission's autograded folder: which students failed is read from that
-        # folder (written by nbgrader only; kernels write in scratch folders of their own)
-        # and why from the grader's notes, never from a log a notebook can print into.
-        ws.nbgrader("autograde", assignment, "--force", check=False)
+    which = next(iter(found)) if len(found) == 1 else "*"
+    # nbgrader grades every other submission when one fails, then exits 1, and removes a
+    # failed submission's autograded folder: which students failed is read from that
+    # folder (written by nbgrader only; kernels write in scratch folders of their own)
+    # and why from the grader's notes, never from a log a notebook can print into.
+    ws.nbgrader("autograde", which, "--force", check=False)
+    for assignment, students in found.items():
         for student in students:
             died, lines = _sandbox_notes(ws, student, assignment)
             folder = ws.root / "autograded" / student / assignment
-            if not all((folder / n).is_file() and not (folder / n).is_symlink() for n in expected):
+            if not all((folder / n).is_file() and not (folder / n).is_symlink()
+                       for n in expected[assignment]):
                 problems.setdefault((student, assignment), died or _reason(None))
             elif lines:
                 notes[(student, assignment)] = lines
-        ws.nbgrader("generate_feedback", assignment, "--force", check=False)
+    ws.nbgrader("generate_feedback", which, "--force", check=False)
     return problems, notes
 
 
@@ -379,8 +383,12 @@ def _autograde_all(tmp: Path, found: dict[str, list[str]], submissions: Path, jo
     verdict_mode = "checks" if checks_only else "both"
     shards = _shards(found, jobs)
     total = sum(len(students) for students in found.values())
+    # released once: parallel jobs start from copies of this workspace's releases and
+    # gradebook, which then receives their grades
+    ws = Workspace(tmp / "course", verdict=verdict_mode)
+    for assignment in found:
+        ws.release(assignment)
     if len(shards) == 1:
-        ws = Workspace(tmp / "course", verdict=verdict_mode)
         with GradingProgress([ws.root], total, enabled=verbose):
             problems, notes = _autograde(ws, found, submissions)
         report.problems.update(problems)
@@ -388,7 +396,7 @@ def _autograde_all(tmp: Path, found: dict[str, list[str]], submissions: Path, jo
         return ws
     if verbose:
         print(f"grading {total} submission(s) in {len(shards)} parallel jobs", flush=True)
-    workspaces = [Workspace(tmp / f"job{i}", verdict=verdict_mode) for i in range(len(shards))]
+    workspaces = [ws.copy_releases(tmp / f"job{i}") for i in range(len(shards))]
     with ThreadPoolExecutor(len(shards)) as pool, \
             GradingProgress([w.root for w in workspaces], total, enabled=verbose):
         results = list(pool.map(lambda args: _autograde(*args),
@@ -396,9 +404,6 @@ def _autograde_all(tmp: Path, found: dict[str, list[str]], submissions: Path, jo
     for problems, notes in results:
         report.problems.update(problems)
         report.notes.update(notes)
-    ws = Workspace(tmp / "course")
-    for assignment in found:
-        ws.release(assignment)
     for w in workspaces:
         merge_gradebook(w.root / "gradebook.db", ws.root / "gradebook.db", list(found))
         for sub in ("submitted", "autograded", "feedback"):

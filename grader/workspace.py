@@ -61,6 +61,7 @@ class Workspace:
         if self.root.exists() and any(self.root.iterdir()):
             raise GradingError(f"workspace {self.root} is not empty")
         self.root.mkdir(parents=True, exist_ok=True)
+        self.solutions = solutions
         shutil.copytree(solutions, self.root / "solutions",
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         (self.root / "nbgrader_config.py").write_text(
@@ -84,4 +85,17 @@ class Workspace:
     def release(self, assignment: str) -> Path:
         """``nbgrader generate_assignment``: writes the student version and fills the gradebook."""
         self.nbgrader("generate_assignment", assignment, "--force")
+        return self.released(assignment)
+
+    def released(self, assignment: str) -> Path:
+        """The folder of ``assignment``'s student version (written by :meth:`release`)."""
         return self.root / "assignments" / assignment
+
+    def copy_releases(self, root: Path) -> Workspace:
+        """A new workspace at ``root`` holding this one's released assignments and gradebook
+        (nbgrader's record of the hidden tests and their checksums), as if it had run the same
+        ``generate_assignment`` commands; same solutions and verdict mode."""
+        other = Workspace(root, self.solutions, verdict=self.env["GANCOURSE_VERDICT"])
+        shutil.copyfile(self.root / "gradebook.db", other.root / "gradebook.db")
+        shutil.copytree(self.root / "assignments", other.root / "assignments")
+        return other
