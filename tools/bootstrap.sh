@@ -42,8 +42,26 @@ pip_quiet() {  # run pip, show its messages (minus harmless local-index warnings
   grep -v "^WARNING: Location" "$log" >&2 || true
   return "$status"
 }
-pip_quiet install -c requirements.lock -e "$spec" \
-  || { echo "error: installing the course into $VENV failed (pip's messages above)" >&2; exit 1; }
+# uv (a fast pip replacement, pinned here; it lives in $VENV/uv-tool, not among the course's
+# packages) installs the same pinned set in about a third of pip's time.  Where uv cannot be
+# installed or cannot reach the index (pip-only mirror settings, no network), pip does it;
+# GANCOURSE_INSTALLER=pip asks for pip from the start.
+UV_VERSION=0.13.10
+uv_install() {
+  local uv="$VENV/uv-tool/bin/uv"
+  if [ ! -x "$uv" ]; then
+    pip_quiet install --target "$VENV/uv-tool" "uv==$UV_VERSION" || return 1
+  fi
+  "$uv" pip install --quiet --python "$VENV/bin/python" --compile-bytecode \
+    -c requirements.lock -e "$spec" >"$log" 2>&1 || { cat "$log" >&2; return 1; }
+}
+if [ "${GANCOURSE_INSTALLER:-uv}" = uv ] && uv_install; then
+  :
+else
+  [ "${GANCOURSE_INSTALLER:-uv}" = uv ] && echo ">> uv could not install the course (above); using pip"
+  pip_quiet install -c requirements.lock -e "$spec" \
+    || { echo "error: installing the course into $VENV failed (pip's messages above)" >&2; exit 1; }
+fi
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" -c "import gancourse, tensorflow, keras, nbgrader, nbval" \
   || { echo "error: $VENV cannot import the course's packages" >&2; exit 1; }
 
