@@ -7,7 +7,7 @@
                                           [--out benchmarks/results/dcgan_throughput]
 
 A full run takes 6-10 minutes on a 2-core CPU (longer when other processes keep it busy: it
-waits for quiet, see below); ``--quick`` (batch 32, two variants, two short rounds) well under
+waits for quiet, see below); ``--quick`` (batch 8, two variants, two short rounds) well under
 a minute - a smoke test, its numbers mean little.
 
 What runs (every variant at the same batch, on the same 4,000 bundled MNIST digits in [-1, 1]):
@@ -905,14 +905,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="re-measure a block up to this many times when other processes used "
                          ">= --quiet-gate cores during it; the least disturbed one is kept (2)")
     ap.add_argument("--quick", action="store_true",
-                    help="smoke test (<1 min): batch 32, 512 digits, 2 rounds of 0.5 s, "
+                    help="smoke test (<1 min): batch 8, 128 digits, 2 rounds of 0.5 s, "
                          "variants tutorial and course-tut-bf16")
     ap.add_argument("--out", default=None,
                     help="write <out>.txt and <out>.json (default benchmarks/results/"
                          "dcgan_throughput, or ..._quick with --quick)")
     args = ap.parse_args(argv)
     if args.quick:
-        args.batch, args.train_images, args.rounds, args.seconds = 32, 512, 2, 0.5
+        args.batch, args.train_images, args.rounds, args.seconds = 8, 128, 2, 0.5
         args.min_steps, args.quiet_gate = 1, 0.0
         if args.variants == ",".join(DEFAULT_VARIANTS):
             args.variants = "tutorial,course-tut-bf16"
