@@ -386,8 +386,7 @@ def _autograde_all(tmp: Path, found: dict[str, list[str]], submissions: Path, jo
     # released once: parallel jobs start from copies of this workspace's releases and
     # gradebook, which then receives their grades
     ws = Workspace(tmp / "course", verdict=verdict_mode)
-    for assignment in found:
-        ws.release(assignment)
+    ws.release_all(list(found))
     if len(shards) == 1:
         with GradingProgress([ws.root], total, enabled=verbose):
             problems, notes = _autograde(ws, found, submissions)

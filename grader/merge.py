@@ -51,8 +51,7 @@ def merge(results: list[Path], out: Path) -> list[dict[str, str]]:
     assignments = sorted({row["assignment"] for row in grades})
     with tempfile.TemporaryDirectory(prefix="gancourse-merge-") as tmp:
         ws = Workspace(Path(tmp) / "course")
-        for a in assignments:
-            ws.release(a)
+        ws.release_all(assignments)
         for r in results:
             merge_gradebook(r / "gradebook.db", ws.root / "gradebook.db", assignments)
         out.mkdir(parents=True, exist_ok=True)

@@ -87,6 +87,17 @@ class Workspace:
         self.nbgrader("generate_assignment", assignment, "--force")
         return self.released(assignment)
 
+    def release_all(self, assignments: list[str]) -> list[Path]:
+        """:meth:`release` for each of ``assignments``; one ``generate_assignment "*"`` (one
+        nbgrader start, ~3.5 s each saved on 2 cores) when they are all the workspace's
+        assignments.  The released folders, in the order given."""
+        if len(assignments) > 1 and sorted(assignments) == assignment_ids(self.root / "solutions"):
+            self.nbgrader("generate_assignment", "*", "--force")
+        else:
+            for assignment in assignments:
+                self.release(assignment)
+        return [self.released(a) for a in assignments]
+
     def released(self, assignment: str) -> Path:
         """The folder of ``assignment``'s student version (written by :meth:`release`)."""
         return self.root / "assignments" / assignment
