@@ -84,6 +84,9 @@ def test_acgan_discriminator_has_a_score_and_class_logits_and_never_sees_the_lab
     score, logits = d(np.zeros((3, 28, 28, 1), np.float32), training=False)
     assert score.shape == (3, 1) and logits.shape == (3, 10)
     assert score.dtype == tf.float32 and logits.dtype == tf.float32
+    d2 = C.build_acgan_mlp_discriminator(3)
+    score, logits = d2(np.zeros((4, 2), np.float32))
+    assert len(d2.inputs) == 1 and score.shape == (4, 1) and logits.shape == (4, 3)
 
 
 def test_bad_network_arguments_are_refused():

@@ -31,7 +31,7 @@ from gancourse.nets.mlp import build_mlp_critic, build_mlp_generator
 __all__ = ["GENERATOR_CONDITIONING", "DISCRIMINATOR_CONDITIONING", "label_code",
            "build_conditional_generator", "build_conditional_discriminator",
            "build_acgan_discriminator", "build_conditional_mlp_generator",
-           "build_conditional_mlp_discriminator"]
+           "build_conditional_mlp_discriminator", "build_acgan_mlp_discriminator"]
 
 GENERATOR_CONDITIONING = ("onehot", "embedding")
 DISCRIMINATOR_CONDITIONING = ("concat", "embedding", "projection")
@@ -156,3 +156,19 @@ def build_conditional_mlp_discriminator(num_classes: int = 4, in_dim: int = 2,
     critic = build_mlp_critic(in_dim + num_classes, hidden, name="critic")
     return keras.Model([x, y], critic(layers.Concatenate(name="x_and_label")([x, code])),
                        name="conditional_mlp_discriminator")
+
+
+def build_acgan_mlp_discriminator(num_classes: int = 4, in_dim: int = 2,
+                                  hidden: Sequence[int] = (128, 128)) -> keras.Model:
+    """AC-GAN's discriminator for 2-D toy data: points (N, in_dim) -> [scores (N, 1), class
+    logits (N, num_classes)]: the trunk of :func:`gancourse.nets.build_mlp_critic` (sub-model
+    ``trunk``) with its ``logit`` head and a ``class_logits`` head; it never sees y."""
+    num_classes = int_at_least(num_classes, "num_classes", 2)
+    in_dim = positive_int(in_dim, "in_dim")
+    critic = build_mlp_critic(in_dim, hidden, name="critic")
+    last = critic.get_layer(f"lrelu{len(positive_sizes(hidden, 'hidden')) - 1}").output
+    trunk = keras.Model(critic.input, [last, critic.output], name="trunk")
+    x = keras.Input((in_dim,), name="x")
+    features, score = trunk(x)
+    logits = layers.Dense(num_classes, dtype="float32", name="class_logits")(features)
+    return keras.Model(x, [score, logits], name="acgan_mlp_discriminator")
