@@ -75,6 +75,7 @@ REGISTRY: dict[str, AssignmentSpec] = {s.id: s for s in (
         extra_files=tuple(f"capstone_{role}_seed{seed}.npz" for role in ("variant", "baseline")
                           for seed in (0, 1, 2)) + ("capstone_report.json",),
         reference_job="python -m grader.reference_capstone"),
+    AssignmentSpec("a6_conditional", partial_answers=("concat_condition", "conditional_accuracy")),
 )}
 
 

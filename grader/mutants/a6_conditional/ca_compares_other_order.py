@@ -1,0 +1,17 @@
+# cell: conditional_accuracy
+# kills: test_conditional_accuracy_errors
+# loses: test_conditional_accuracy_values
+# why: requests the labels in one order and compares the predictions with them in another
+def conditional_accuracy(generate, predict, num_classes, per_class):
+    for name, value, low in (("num_classes", num_classes, 2), ("per_class", per_class, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
+    requested = np.repeat(np.arange(num_classes), per_class)  # class order: 0, 0, ..., 1, 1, ...
+    images = generate(requested)
+    if len(images) != len(requested):
+        raise ValueError(f"generate returned {len(images)} images for {len(requested)} labels")
+    predicted = np.asarray(predict(images))
+    if predicted.shape != requested.shape:
+        raise ValueError(f"predict must return one class per image, shape {requested.shape}, got {predicted.shape}")
+    correct = predicted == np.tile(np.arange(num_classes), per_class)
+    return float(correct.mean()), correct.reshape(num_classes, per_class).mean(axis=1).astype(np.float64)
