@@ -78,7 +78,8 @@ def default_out(model: str, profile: str) -> Path:
     return PRODUCER_OUT / f"{model}-{profile}"
 
 
-def _check_out_dir(out: Path, force: bool) -> None:
+def check_out_dir(out: Path, force: bool) -> None:
+    """Refuse an ``--out`` that is not a folder, or that holds files unless ``force``."""
     if out.exists() and not out.is_dir():
         raise SystemExit(f"--out {out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
@@ -287,7 +288,7 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
     profile = get_profile(profile_name)
     rec = recipe(model, profile, steps)
     out_dir = Path(out) if out is not None else default_out(model, profile.name)
-    _check_out_dir(out_dir, force)
+    check_out_dir(out_dir, force)
     git_state = git_record()
 
     from gancourse.seeding import seed_everything

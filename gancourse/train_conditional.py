@@ -49,6 +49,7 @@ import numpy as np
 
 from gancourse.profiles import PROFILES, get_profile
 from gancourse.provenance import PRODUCER_OUT, git_record, hardware
+from gancourse.train import check_out_dir
 
 __all__ = ["MODELS", "NUM_CLASSES", "ConditionalRecipe", "recipe", "default_out", "train", "main"]
 
@@ -164,9 +165,7 @@ def train(model: str, profile_name: str, *, steps: int | None = None,
     profile = get_profile(profile_name)
     rec = recipe(model, profile.name, steps)
     out_dir = Path(out) if out is not None else default_out(model, profile.name)
-    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not force)):
-        raise SystemExit(f"{out_dir} already exists and holds files; pass --force to overwrite "
-                         "them, or choose another --out")
+    check_out_dir(out_dir, force)
     git_state = git_record()
 
     from gancourse.seeding import seed_everything

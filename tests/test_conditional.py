@@ -355,7 +355,7 @@ def test_reference_trainer_writes_weights_samples_metrics_and_provenance(tmp_pat
     # the saved weights rebuild the generator with the recorded builder
     generator, _ = T.recipe("acgan", "ci", 3).build()
     generator.load_weights(str(out / "generator.weights.h5"))
-    with pytest.raises(SystemExit, match="already exists"):
+    with pytest.raises(SystemExit, match="already holds files"):
         T.train("acgan", "ci", steps=3, out=out, quiet=True)
     with pytest.raises(ValueError, match="model must be one of"):
         T.recipe("stylegan", "ci")
