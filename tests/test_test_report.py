@@ -33,5 +33,19 @@ def test_the_breakdown_adds_phases_groups_files_and_lectures(tmp_path):
     assert "course/05_vanilla_gan.ipynb" in text and "3.5 s" in text
 
 
+def test_phases_run_side_by_side_count_once(tmp_path):
+    within = "tests and lectures, side by side"
+    (tmp_path / "phases.tsv").write_text(
+        f"install\t60.0\t0\t\nlectures\t300.0\t0\t{within}\ntests\t1000.0\t2\t{within}\n"
+        f"{within}\t1010.0\t2\t\n")
+    lines = report_module.report(tmp_path).splitlines()
+    assert any("1070.0 s = 17.8 min" in line for line in lines)  # 60 + 1010, not + 1300
+    parent = next(i for i, line in enumerate(lines) if line.startswith(f"  {within}"))
+    assert "(failed, exit 2)" in lines[parent]
+    # each part listed, indented, under the phase it ran within
+    assert lines[parent + 1].startswith("    lectures ") and "300.0 s" in lines[parent + 1]
+    assert lines[parent + 2].startswith("    tests ") and "(failed, exit 2)" in lines[parent + 2]
+
+
 def test_a_missing_folder_still_prints_a_header(tmp_path):
     assert "where the time went" in report_module.report(tmp_path / "none")
