@@ -18,7 +18,7 @@ from grader.gradebook import COURSE_ID, merge_gradebook
 from grader.submissions import EXAMPLES, read
 from grader.workspace import ASSIGNMENTS, REPO, SOLUTIONS, GradingError
 
-A = "a0_data"  # the quickest assignment to grade
+A = "a1_theory"  # the quickest assignment to grade: NumPy and SciPy, no TensorFlow
 NB = f"{A}.ipynb"
 
 

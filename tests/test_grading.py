@@ -3,10 +3,11 @@
 Two pipeline runs, each once per session: `make grade` grades the bundled example students of
 every assignment in two parallel jobs (the full one is the solution: it must score full marks
 and reproduce the committed mutation record's solution cell for cell; the untouched release
-scores 0), and one in-process run grades a sample of each assignment's mutants and alternative
-correct answers by the trusted checks alone, which must reproduce the record
-(grader/reference/mutation_record.json, made by `make mutants RECORD=1`, checked fresh and
-complete here).  The sharding test grades a0's examples again, serially, and must merge into
+scores 0), and one in-process run grades a sample drawn by the commit - one mutant of each
+assignment of one half, one alternative correct answer of each of the other half - by the
+trusted checks alone, which must reproduce the record (grader/reference/mutation_record.json,
+made by `make mutants RECORD=1`, checked fresh and complete here: it vouches for every mutant
+and alternative).  The sharding test grades a1's examples again, serially, and must merge into
 exactly what the parallel run recorded.
 """
 from __future__ import annotations
@@ -55,6 +56,9 @@ from grader.workspace import ASSIGNMENTS, REPO, SOLUTIONS, GradingError, assignm
 
 pytestmark = pytest.mark.slow
 ALL = assignment_ids()
+#: the assignment the tests that grade one again use: the quickest to execute (NumPy and SciPy
+#: only, no TensorFlow in its kernel)
+QUICK = "a1_theory"
 
 
 def tree_digest(root: Path) -> str:
@@ -72,12 +76,21 @@ def _seed() -> str:
     return (git("rev-parse", "HEAD") or "no commit").strip()
 
 
-#: the mutants this run re-grades, one per assignment (grader/mutation.py: other ones for every
-#: commit); the committed record vouches for all of them and must be reproduced by these cell for
-#: cell
-SAMPLE = sample_mutants(ALL, per_assignment=1, seed=_seed())
-#: and the alternative correct answers it re-grades (the record vouches for all of them too)
-ALT_SAMPLE = sample_mutants(ALL, per_assignment=1, seed=_seed(), alternatives=True)
+def _halves(seed: str) -> tuple[list[str], list[str]]:
+    """ALL split in two halves at random, drawn by ``seed``: the assignments whose mutant this
+    run re-grades, and those whose alternative it re-grades."""
+    shuffled = random.Random(seed).sample(ALL, len(ALL))
+    return sorted(shuffled[: len(ALL) // 2]), sorted(shuffled[len(ALL) // 2:])
+
+
+#: the mutants this run re-grades: one of each assignment of one half, drawn by the commit (so
+#: each commit re-grades other ones, grader/mutation.py's sample_mutants); the committed record
+#: vouches for all of them and must be reproduced by these cell for cell
+SAMPLE = sample_mutants(_halves(_seed())[0], per_assignment=1, seed=_seed())
+#: and one alternative correct answer of each assignment of the other half (the record vouches
+#: for all of them too): every assignment has one of its variants re-graded
+ALT_SAMPLE = sample_mutants(_halves(_seed())[1], per_assignment=1, seed=_seed(),
+                            alternatives=True)
 
 
 def _names_its_mistake(m, record: dict) -> bool:
@@ -102,7 +115,7 @@ def record():
 
 @pytest.fixture(scope="module")
 def mutant_run(tmp_path_factory, record):
-    """The sampled mutants and alternatives of every assignment, graded in one run, the
+    """The sampled mutants and alternatives (one of each assignment), graded in one run, the
     trusted checks alone deciding (every mutant must be caught by code outside the
     student's process)."""
     subs = tmp_path_factory.mktemp("subs")
@@ -230,8 +243,11 @@ def test_recording_some_assignments_keeps_the_others_entries(record):
 
 
 def test_the_sample_changes_with_the_commit():
-    assert len(SAMPLE) == len(ALT_SAMPLE) == len(ALL)
-    assert {m.assignment for m in SAMPLE} == {m.assignment for m in ALT_SAMPLE} == set(ALL)
+    assert len(SAMPLE) + len(ALT_SAMPLE) == len(ALL) and len(SAMPLE) == len(ALL) // 2
+    mutated, alternated = {m.assignment for m in SAMPLE}, {m.assignment for m in ALT_SAMPLE}
+    assert mutated | alternated == set(ALL) and not mutated & alternated
+    halves = {tuple(_halves(str(i))[0]) for i in range(10)}
+    assert len(halves) > 1 and all(len(h) == len(ALL) // 2 for h in halves)
     others = [sample_mutants(ALL, 1, seed=str(i)) for i in range(5)]
     assert len({tuple(m.name for m in o) for o in others}) > 1
 
@@ -301,7 +317,7 @@ def test_mutation_score_table(mutant_run, examples_run):
         assert re.search(rf"^{a}\s+{len(ms)} / {len(ms)}\s+{n} / {n}\s+"
                          rf"{max_points(a):g} / {max_points(a):g}$", table, re.M), table
     # a mutant that keeps its points is reported as a survivor and fails the score
-    a = ALL[0]
+    a = SAMPLE[0].assignment
     fake = dict(report.cells)
     victim = mutants[a][0]
     for cell in victim.kills + victim.loses:
@@ -401,8 +417,9 @@ def test_grade_rejects_bad_input(tmp_path):
 
 @pytest.mark.parametrize("student, passes", [("example_full", True), ("example_empty", False)])
 def test_validate_button(tmp_path, student, passes):
-    """What the student's Validate button runs: the visible tests, in the ci profile."""
-    a = ALL[0]
+    """What the student's Validate button runs: the visible tests, in the ci profile (on
+    QUICK, whose kernel needs no TensorFlow)."""
+    a = QUICK
     nb = tmp_path / notebooks(a)[0]
     shutil.copyfile(EXAMPLES / student / a / nb.name, nb)
     env = {k: v for k, v in os.environ.items() if k != "GANCOURSE_PROFILE"}
@@ -426,7 +443,7 @@ def test_shards_graded_serially_merge_into_what_parallel_jobs_record(examples_ru
     assert _shards({"a": ["s1", "s2", "s3"], "b": ["s1"]}, 2) == [
         {"a": ["s1", "s3"]}, {"a": ["s2"], "b": ["s1"]}]
     assert _shards({"a": ["s1"]}, 4) == [{"a": ["s1"]}]
-    a, students = "a0_data", ("example_full", "example_partial", "example_empty")
+    a, students = QUICK, ("example_full", "example_partial", "example_empty")
     for shard, members in (("s1", students[:1]), ("s2", students[1:])):
         for student in members:
             shutil.copytree(EXAMPLES / student / a, tmp_path / shard / student / a)
