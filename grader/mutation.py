@@ -2,29 +2,31 @@
 
     python -m grader.mutation [--assignment ID ...]      (make mutants)
 
-For each assignment the full solution, each mutant (grader/mutants/<id>/*.py) and each
-alternative correct answer (grader/alternatives/<id>/*.py) are graded together through the real
-pipeline.  A mutant is *killed* when every test cell named in its ``# kills:`` header scores 0; a
-surviving mutant means a hidden test that cannot fail.  An alternative *passes* when it keeps
-full marks; a failing one means a correct answer that loses points.  The
-trusted checks alone decide (``grade(checks_only=True)``, see grader/verdict.py): a mutant must
-be caught by code the student's process cannot reach, not only by assertions run inside it.  Prints
-killed / total and alternatives passing / total per assignment and exits 1 unless every mutant
-dies, every alternative and the solution score full marks.
+For each assignment the full solution, each mutant (grader/mutants/<id>/*.py), each alternative
+correct answer (grader/alternatives/<id>/*.py) and the bundled partial and empty example
+students (grader/examples/) are graded together through the real pipeline.  A mutant is *killed*
+when every test cell named in its ``# kills:`` header scores 0; a surviving mutant means a
+hidden test that cannot fail.  An alternative *passes* when it keeps full marks; a failing one
+means a correct answer that loses points.  The trusted checks alone decide
+(``grade(checks_only=True)``, see grader/verdict.py): a mutant must be caught by code the
+student's process cannot reach, not only by assertions run inside it.  Prints killed / total and
+alternatives passing / total per assignment and exits 1 unless every mutant dies, every
+alternative and the solution score full marks.
 
     python -m grader.mutation --record                    (make mutants RECORD=1)
 
-also writes ``grader/reference/mutation_record.json``: every mutant's, alternative's and the
-solution's per-cell scores, with what they were computed from (a digest per assignment of what
-its scores depend on, ``grader/record_inputs.py``), how each mutant's observations depart from
-the solution's (the known mistakes feedback names, ``grader/mistakes.py``) and provenance
-(command, machine, time, commit).  ``--record --assignment ID`` grades only those assignments
-and replaces only their entries (a new assignment, or one whose inputs changed, costs its own
-minutes, not the whole record's).  Grading all ~250 takes about an hour on 2 cores, so
-``make test`` checks that the record is fresh (its digests match this
-checkout), that it shows every mutant killed and every alternative full, and re-grades a sample
-of mutants and alternatives (other ones for every commit) plus each solution, which must
-reproduce the record cell for cell.
+also writes ``grader/reference/mutation_record.json``: every mutant's, alternative's, example
+student's and the solution's per-cell scores, with what they were computed from (a digest per
+assignment of what its scores depend on, ``grader/record_inputs.py``), how each mutant's
+observations depart from the solution's (the known mistakes feedback names,
+``grader/mistakes.py``) and provenance (command, machine, time, commit).  ``--record
+--assignment ID`` grades only those assignments and replaces only their entries (a new
+assignment, or one whose inputs changed, costs its own minutes, not the whole record's).
+Grading all ~250 takes about an hour on 2 cores, so ``make test`` checks that the record is
+fresh (its digests match this checkout), that it shows every mutant killed, every alternative
+full, the empty example at 0 and the partial one at its expected score with every test cell
+graded, and re-grades a sample of mutants, alternatives and example students (other ones for
+every commit) plus each solution, which must reproduce the record cell for cell.
 """
 from __future__ import annotations
 
@@ -42,8 +44,10 @@ from pathlib import Path
 
 from grader.grade import GradeReport, default_jobs, grade
 from grader.mistakes import RECORD_ENV, collect_mistakes
+from grader.progress import expected_scores
 from grader.record_inputs import grading_inputs
 from grader.submissions import (
+    EXAMPLES,
     Alternative,
     Mutant,
     full_submission,
@@ -60,6 +64,8 @@ from grader.workspace import MUTATION_RECORD, REPO, SOLUTIONS, assignment_ids
 
 SOLUTION_STUDENT = "solution"
 RECORD = MUTATION_RECORD
+#: the bundled example students the record holds besides the solution (example_full)
+RECORDED_EXAMPLES = ("example_partial", "example_empty")
 
 def write_submission(root: Path, student: str, assignment: str, entries: dict) -> None:
     folder = root / student / assignment
@@ -90,15 +96,23 @@ def build_alternative_submissions(root: Path, assignments: list[str]
     return alternatives
 
 
+def copy_examples(root: Path, assignments: list[str]) -> None:
+    """The bundled partial and empty example students of each assignment, copied under ``root``."""
+    for a in assignments:
+        for student in RECORDED_EXAMPLES:
+            shutil.copytree(EXAMPLES / student / a, root / student / a)
+
+
 def grade_variants(root: Path, assignments: list[str], jobs: int, mutants_too: bool = True
                    ) -> tuple[GradeReport, dict[str, list[Mutant]], dict[str, list[Alternative]]]:
     """Grade the solution, mutants and alternatives of ``assignments`` (in ``root``, a fresh
     folder); one report holds them all.
 
     Mutants are graded by the trusted checks alone (``checks_only``: each must be caught by code
-    outside the student's process); alternatives as a student is, the kernel's visible
-    assertions counting too (a right answer must pass those as well).  ``mutants_too=False``
-    grades the solution and the alternatives only (a quick check while writing them)."""
+    outside the student's process); alternatives and the partial and empty example students as
+    a student is, the kernel's visible assertions counting too (a right answer must pass those
+    as well).  ``mutants_too=False`` grades the solution, the alternatives and the examples only
+    (a quick check while writing them)."""
     mutants = build_mutant_submissions(root / "mutants", assignments)
     if not mutants_too:
         mutants = {a: [] for a in assignments}
@@ -106,11 +120,12 @@ def grade_variants(root: Path, assignments: list[str], jobs: int, mutants_too: b
             if student.name != SOLUTION_STUDENT:
                 shutil.rmtree(student)
     alternatives = build_alternative_submissions(root / "alternatives", assignments)
+    copy_examples(root / "alternatives", assignments)
     report = grade(root / "mutants", root / "out-mutants", assignments, verbose=False,
                    jobs=jobs, checks_only=True)
-    if any(alternatives.values()):
-        alt = grade(root / "alternatives", root / "out-alternatives",
-                    [a for a in assignments if alternatives[a]], verbose=False, jobs=jobs)
+    if assignments:
+        alt = grade(root / "alternatives", root / "out-alternatives", assignments,
+                    verbose=False, jobs=jobs)
         report.totals.update(alt.totals)
         report.cells.update(alt.cells)
         report.problems.update(alt.problems)
@@ -220,6 +235,7 @@ def build_record(report: GradeReport, mutants: dict[str, list[Mutant]],
             "mutants": {m.name: cell_scores(report, m.student_id, a) for m in ms},
             "alternatives": {alt.name: cell_scores(report, alt.student_id, a)
                              for alt in alternatives.get(a, [])},
+            "examples": {student: cell_scores(report, student, a) for student in RECORDED_EXAMPLES},
             # grader/mistakes.py: how each mutant's observations depart from the solution's
             "mistakes": collect_mistakes(fingerprints, a, SOLUTION_STUDENT,
                                          [(m.name, m.student_id, m.kills + m.loses, m.why) for m in ms])
@@ -273,6 +289,26 @@ def record_problems(record: dict, assignments: list[str]) -> list[str]:
             if sum(entry["alternatives"][alt.name].values()) != full:
                 problems.append(f"{a}/{alt.name}: a correct answer lost points "
                                 f"({sum(entry['alternatives'][alt.name].values())} / {full})")
+        problems += _example_problems(a, entry.get("examples"))
+    return problems
+
+
+def _example_problems(assignment: str, examples: dict | None) -> list[str]:
+    """Why a record entry's example students do not show the pipeline grading them as
+    grader/examples/expected_scores.json says (every test cell graded: the grader did not
+    crash on them)."""
+    if not isinstance(examples, dict) or set(examples) != set(RECORDED_EXAMPLES):
+        return [f"{assignment}: the record lacks the example students {list(RECORDED_EXAMPLES)} "
+                f"(run `make mutants RECORD=1 ASSIGNMENT={assignment}`)"]
+    expected = expected_scores(EXAMPLES) or {}
+    problems = []
+    for student in RECORDED_EXAMPLES:
+        cells = examples[student]
+        if set(cells) != set(test_points(assignment)):
+            problems.append(f"{assignment}/{student}: not every test cell was graded")
+        elif sum(cells.values()) != expected.get((student, assignment)):
+            problems.append(f"{assignment}/{student} scored {sum(cells.values())}, expected "
+                            f"{expected.get((student, assignment))}")
     return problems
 
 
@@ -315,11 +351,15 @@ def main(argv: list[str] | None = None) -> int:
         record = build_record(report, mutants, alternatives, command, fingerprints)
     table, ok = summarize(report, mutants, alternatives)
     print(table)
+    for a in assignments:
+        for problem in _example_problems(a, record["assignments"][a]["examples"]):
+            print(f"   EXAMPLE {problem}")
+            ok = False
     print(f"graded {len(report.totals)} notebooks in {report.seconds:.0f} s")
     if args.record:
         if not ok:
-            print(f"not writing {RECORD}: a mutant survived, or a solution or alternative "
-                  "is not full")
+            print(f"not writing {RECORD}: a mutant survived, a solution or alternative is not "
+                  "full, or an example student did not score as expected")
             return 1
         if args.assignment and RECORD.is_file():
             record = merge_record(load_record(), record)

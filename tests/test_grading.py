@@ -1,14 +1,15 @@
 """End-to-end grading through the real nbgrader CLI.
 
-Two pipeline runs, each once per session: `make grade` grades the bundled example students of
-every assignment in two parallel jobs (the full one is the solution: it must score full marks
-and reproduce the committed mutation record's solution cell for cell; the untouched release
-scores 0), and one in-process run grades a sample drawn by the commit - one mutant of each
-assignment of one half, one alternative correct answer of each of the other half - by the
-trusted checks alone, which must reproduce the record (grader/reference/mutation_record.json,
-made by `make mutants RECORD=1`, checked fresh and complete here: it vouches for every mutant
-and alternative).  The sharding test grades a1's examples again, serially, and must merge into
-exactly what the parallel run recorded.
+Two pipeline runs, each once per session: `make grade` grades, in two parallel jobs, the bundled
+full example student of every assignment (the solution: it must score full marks and reproduce
+the committed mutation record's solution cell for cell) and the partial and empty ones (the
+untouched release scores 0) of a sample of assignments drawn by the commit (the record vouches
+for every assignment's, and these must reproduce it), and one in-process run grades a sample
+drawn by the commit - one mutant of each assignment of one half, one alternative correct answer
+of each of the other half - by the trusted checks alone, which must reproduce the record
+(grader/reference/mutation_record.json, made by `make mutants RECORD=1`, checked fresh and
+complete here: it vouches for every mutant and alternative). The sharding test grades a1's
+examples again, serially, and must merge into exactly what the parallel run recorded.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ import pytest
 from grader import mutation
 from grader.grade import GradeReport, default_jobs, grade
 from grader.mutation import (
+    RECORDED_EXAMPLES,
     SOLUTION_STUDENT,
     cell_scores,
     failing,
@@ -93,6 +95,11 @@ ALT_SAMPLE = sample_mutants(_halves(_seed())[1], per_assignment=1, seed=_seed(),
                             alternatives=True)
 
 
+#: the assignments whose partial and empty example students the examples run grades: QUICK (the
+#: shard test grades its three again) and one other drawn by the commit
+EXAMPLE_SAMPLE = sorted({QUICK, random.Random(_seed()).choice([a for a in ALL if a != QUICK])})
+
+
 def _names_its_mistake(m, record: dict) -> bool:
     """Whether the record has grader/mistakes.py naming mutant ``m`` in one of its cells."""
     recorded = record["assignments"][m.assignment]["mistakes"]
@@ -151,12 +158,27 @@ class ExamplesRun:
     report: GradeReport  #: what it wrote, read back (example_full is the solution)
 
 
+def _bundled_sample(dest: Path) -> Path:
+    """The bundled examples of the run, copied to ``dest`` with their expected scores: every
+    assignment's full student, EXAMPLE_SAMPLE's partial and empty ones."""
+    expected = json.loads((EXAMPLES / "expected_scores.json").read_text())
+    wanted = {s: (ALL if s == "example_full" else EXAMPLE_SAMPLE) for s in expected}
+    for student, assignments in wanted.items():
+        for a in assignments:
+            shutil.copytree(EXAMPLES / student / a, dest / student / a)
+    (dest / "expected_scores.json").write_text(json.dumps(
+        {s: {a: expected[s][a] for a in assignments} for s, assignments in wanted.items()}))
+    return dest
+
+
 @pytest.fixture(scope="module")
 def examples_run(tmp_path_factory) -> ExamplesRun:
-    """`make grade` on the bundled example students of every assignment, two parallel jobs."""
-    before = {p: tree_digest(p) for p in (SOLUTIONS, ASSIGNMENTS, EXAMPLES)}
+    """`make grade` on the bundled example students (the sample above), two parallel jobs."""
+    subs = _bundled_sample(tmp_path_factory.mktemp("bundled") / "examples")
+    before = {p: tree_digest(p) for p in (SOLUTIONS, ASSIGNMENTS, EXAMPLES, subs)}
     out = tmp_path_factory.mktemp("examples") / "results"
-    proc = subprocess.run(["make", "--no-print-directory", "grade", f"OUT={out}", "JOBS=2"],
+    proc = subprocess.run(["make", "--no-print-directory", "grade", f"SUBMISSIONS={subs}",
+                           f"OUT={out}", "JOBS=2"],
                           cwd=REPO, capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return ExamplesRun(proc, out, before, _read_results(out))
@@ -273,6 +295,18 @@ def test_solution_scores_full_marks_as_recorded(examples_run, record, assignment
         record["assignments"][assignment]["solution"]
 
 
+@pytest.mark.parametrize("assignment", EXAMPLE_SAMPLE)
+def test_sampled_examples_score_as_recorded(examples_run, record, assignment):
+    """The partial and empty students through `make grade`, cell for cell as the record has
+    them (the record, checked above, vouches for the other assignments' the same way)."""
+    report = examples_run.report
+    for student in RECORDED_EXAMPLES:
+        assert (student, assignment) not in report.problems
+        assert cell_scores(report, student, assignment) == \
+            record["assignments"][assignment]["examples"][student], student
+    assert report.score("example_empty", assignment) == 0
+
+
 @pytest.mark.parametrize("mutant", SAMPLE, ids=lambda m: f"{m.assignment}/{m.name}")
 def test_mutant_loses_points_as_recorded(mutant_run, record, mutant):
     score, max_score = mutant_run.totals[(mutant.student_id, mutant.assignment)]
@@ -356,8 +390,12 @@ def test_make_grade_on_bundled_examples(examples_run):
     expected = json.loads((EXAMPLES / "expected_scores.json").read_text())
     with open(out / "grades.csv") as f:
         rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)}
+    graded = {(s, a) for s in expected for a in (ALL if s == "example_full" else EXAMPLE_SAMPLE)}
+    assert set(rows) == graded
     for student, per_assignment in expected.items():
         for a, score in per_assignment.items():
+            if (student, a) not in graded:
+                continue
             row = rows[(student, a)]
             assert float(row["score"]) == score, (student, a, row)
             # the maximum counts the written answer, graded by hand later in Formgrader
@@ -377,8 +415,9 @@ def test_make_grade_on_bundled_examples(examples_run):
                 text = _html_text(html)
                 for line in _hidden_lines(a, nb, student):
                     assert line not in text, (student, a, line)
-    n_scores = sum(len(scores) for scores in expected.values())
-    assert n_scores == 3 * len(ALL)  # three example students per assignment
+    # three example students per assignment are bundled
+    assert sum(len(scores) for scores in expected.values()) == 3 * len(ALL)
+    n_scores = len(graded)
     assert f"all {n_scores} scores match" in proc.stdout, proc.stdout[-2000:]
     assert re.search(rf"grading: 100%.*{n_scores}/{n_scores}", proc.stdout), proc.stdout[-2000:]
     assert "in 2 parallel jobs" in proc.stdout, proc.stdout[-2000:]
@@ -463,7 +502,7 @@ def test_shards_graded_serially_merge_into_what_parallel_jobs_record(examples_ru
     for results in (tmp_path / "merged", examples_run.out):
         with open(results / "nbgrader_export.csv") as f:
             exports[results] = list(csv.DictReader(f))
-    assert len(exports[examples_run.out]) == 3 * len(ALL)
+    assert len(exports[examples_run.out]) == len(ALL) + 2 * len(EXAMPLE_SAMPLE)
     merged_export = exports[tmp_path / "merged"]
     assert len(merged_export) == 3
     assert ({r["student_id"]: float(r["score"]) for r in merged_export}

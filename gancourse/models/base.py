@@ -13,6 +13,9 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from gancourse.checks import one_of
+from gancourse.losses.adversarial import GENERATOR_LOSSES, Objective, get_objective
+
 __all__ = ["AdversarialModel", "average_loss", "is_mixed_float16"]
 
 
@@ -82,6 +85,37 @@ class AdversarialModel(keras.Model):
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {m.name: m.result() for m in self.metrics}
+
+    # -- compiling ---------------------------------------------------------------------------
+    def check_players(self, d_optimizer: keras.optimizers.Optimizer,
+                      g_optimizer: keras.optimizers.Optimizer, objective: str, g_loss_kind: str,
+                      compile_kwargs: dict) -> Objective:
+        """What every adversarial ``compile`` checks first: no Keras ``optimizer``/``loss``
+        (the losses are the model's own), two distinct optimizers, a registered ``objective``
+        and a ``g_loss_kind`` it accepts.  Returns the objective's spec."""
+        if "optimizer" in compile_kwargs or "loss" in compile_kwargs:
+            raise TypeError(f"{type(self).__name__}.compile takes d_optimizer and g_optimizer; "
+                            "the losses are fixed by its own arguments (objective, g_loss_kind, ...)")
+        if d_optimizer is g_optimizer:
+            raise ValueError("d_optimizer and g_optimizer must be two different optimizer "
+                             "instances (each holds the state of its own network)")
+        one_of(g_loss_kind, GENERATOR_LOSSES, "g_loss_kind")
+        spec = get_objective(objective)
+        if g_loss_kind not in spec.g_losses:
+            raise ValueError(f"g_loss_kind={g_loss_kind!r} applies to the 'bce' objective only, "
+                             f"not to {objective!r}")
+        return spec
+
+    def compile_players(self, d_optimizer: keras.optimizers.Optimizer,
+                        g_optimizer: keras.optimizers.Optimizer, **compile_kwargs) -> None:
+        """``keras.Model.compile`` (``compile_kwargs``: ``jit_compile``, ``steps_per_execution``,
+        ``run_eagerly``), then each optimizer prepared for its own network's variables
+        (``self.discriminator``, ``self.generator``)."""
+        super().compile(optimizer=None, **compile_kwargs)
+        self.d_optimizer = self.prepare_optimizer(d_optimizer, "d_loss_scale_optimizer",
+                                                  self.discriminator.trainable_variables)
+        self.g_optimizer = self.prepare_optimizer(g_optimizer, "g_loss_scale_optimizer",
+                                                  self.generator.trainable_variables)
 
     # -- optimizers --------------------------------------------------------------------------
     def prepare_optimizer(self, optimizer: keras.optimizers.Optimizer, name: str,

@@ -30,8 +30,8 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from gancourse.checks import non_negative_float, one_of, positive_int
-from gancourse.losses.adversarial import GENERATOR_LOSSES, get_objective
+from gancourse.checks import non_negative_float, positive_int
+from gancourse.losses.adversarial import get_objective
 from gancourse.losses.conditional import class_accuracy, class_loss
 from gancourse.models.base import AdversarialModel, average_loss
 from gancourse.models.gan import mean_probability, mean_score
@@ -95,25 +95,12 @@ class ConditionalGAN(AdversarialModel):
         ``g_loss_kind`` (``bce`` only: ``"non_saturating"`` or ``"minimax"``) and, for AC-GAN,
         the weight >= 0 of the class loss (Odena et al. use 1).  ``**kwargs``: passed to
         ``keras.Model.compile`` (``jit_compile``, ``steps_per_execution``, ``run_eagerly``)."""
-        if "optimizer" in kwargs or "loss" in kwargs:
-            raise TypeError("ConditionalGAN.compile takes d_optimizer and g_optimizer; the "
-                            "losses are fixed by objective, g_loss_kind and aux_weight")
-        if d_optimizer is g_optimizer:
-            raise ValueError("d_optimizer and g_optimizer must be two different optimizer "
-                             "instances (each holds the state of its own network)")
-        one_of(g_loss_kind, GENERATOR_LOSSES, "g_loss_kind")
-        if g_loss_kind not in get_objective(objective).g_losses:
-            raise ValueError(f"g_loss_kind={g_loss_kind!r} applies to the 'bce' objective only, "
-                             f"not to {objective!r}")
+        self.check_players(d_optimizer, g_optimizer, objective, g_loss_kind, kwargs)
         aux_weight = non_negative_float(aux_weight, "aux_weight")
         if aux_weight != 1.0 and not self.acgan:
             raise ValueError("aux_weight weighs AC-GAN's class loss; this discriminator has no "
                              "class head")
-        super().compile(optimizer=None, **kwargs)
-        self.d_optimizer = self.prepare_optimizer(d_optimizer, "d_loss_scale_optimizer",
-                                                  self.discriminator.trainable_variables)
-        self.g_optimizer = self.prepare_optimizer(g_optimizer, "g_loss_scale_optimizer",
-                                                  self.generator.trainable_variables)
+        self.compile_players(d_optimizer, g_optimizer, **kwargs)
         self.objective, self.g_loss_kind, self.aux_weight = objective, g_loss_kind, aux_weight
 
     # -- the losses ----------------------------------------------------------------------------

@@ -33,9 +33,8 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from gancourse.checks import non_negative_float, one_of, positive_int
+from gancourse.checks import non_negative_float, positive_int
 from gancourse.losses.adversarial import (
-    GENERATOR_LOSSES,
     REAL_LABEL,
     Objective,
     check_real_label,
@@ -132,19 +131,9 @@ class GAN(AdversarialModel):
             **kwargs: passed to ``keras.Model.compile``: ``jit_compile``,
                 ``steps_per_execution``, ``run_eagerly``.
         """
-        if "optimizer" in kwargs or "loss" in kwargs:
-            raise TypeError("GAN.compile takes d_optimizer and g_optimizer; the losses are "
-                            "fixed by objective, g_loss_kind and real_label")
-        if d_optimizer is g_optimizer:
-            raise ValueError("d_optimizer and g_optimizer must be two different optimizer "
-                             "instances (each holds the state of its own network)")
-        one_of(g_loss_kind, GENERATOR_LOSSES, "g_loss_kind")
+        spec = self.check_players(d_optimizer, g_optimizer, objective, g_loss_kind, kwargs)
         d_steps = positive_int(d_steps, "d_steps")
         real_label = check_real_label(real_label)
-        spec = get_objective(objective)
-        if g_loss_kind not in spec.g_losses:
-            raise ValueError(f"g_loss_kind={g_loss_kind!r} applies to the 'bce' objective only, "
-                             f"not to {objective!r}")
         if not spec.label_smoothing and real_label != REAL_LABEL:
             raise ValueError(f"real_label (one-sided label smoothing) applies to the 'bce' "
                              f"objective only, got real_label={real_label!r} with {objective!r}")
@@ -155,11 +144,7 @@ class GAN(AdversarialModel):
             penalty.check(self.discriminator)
         matcher = (FeatureMatching(self.discriminator, feature_matching)
                    if feature_matching is not None else None)
-        super().compile(optimizer=None, **kwargs)
-        self.d_optimizer = self.prepare_optimizer(d_optimizer, "d_loss_scale_optimizer",
-                                                  self.discriminator.trainable_variables)
-        self.g_optimizer = self.prepare_optimizer(g_optimizer, "g_loss_scale_optimizer",
-                                                  self.generator.trainable_variables)
+        self.compile_players(d_optimizer, g_optimizer, **kwargs)
         self.objective, self.g_loss_kind, self.real_label, self.d_steps = (
             objective, g_loss_kind, real_label, d_steps)
         self.penalty, self.clipping, self.feature_matcher = penalty, clipping, matcher
