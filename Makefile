@@ -13,8 +13,9 @@
 #   make release    regenerate assignments/ (and the example submissions) from solutions/;
 #                   refuses to replace uncommitted edits there unless FORCE=1
 #   make grade      autograde SUBMISSIONS (default: the bundled examples) into grades/<time>/
-#   make mutants    grade every known-wrong answer and every alternative correct one; print
-#                   mutants killed / total and alternatives passing / total per assignment
+#   make mutants    grade every known-wrong answer, every alternative correct one and the
+#                   example students; print mutants killed / total and alternatives passing /
+#                   total per assignment
 #                   (RECORD=1: also write grader/reference/mutation_record.json, which make test checks)
 #   make lock       re-resolve requirements.lock from pyproject.toml (maintainers only)
 
