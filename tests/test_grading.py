@@ -85,19 +85,24 @@ def _halves(seed: str) -> tuple[list[str], list[str]]:
     return sorted(shuffled[: len(ALL) // 2]), sorted(shuffled[len(ALL) // 2:])
 
 
-#: the mutants this run re-grades: one of each assignment of one half, drawn by the commit (so
-#: each commit re-grades other ones, grader/mutation.py's sample_mutants); the committed record
-#: vouches for all of them and must be reproduced by these cell for cell
-SAMPLE = sample_mutants(_halves(_seed())[0], per_assignment=1, seed=_seed())
+#: what draws this run's samples: the commit (each commit re-grades other ones)
+SEED = _seed()
+MUTATED, ALTERNATED = _halves(SEED)
+#: the mutants this run re-grades: one of each assignment of one half (grader/mutation.py's
+#: sample_mutants); the committed record vouches for all of them and must be reproduced by these
+#: cell for cell
+SAMPLE = sample_mutants(MUTATED, per_assignment=1, seed=SEED)
 #: and one alternative correct answer of each assignment of the other half (the record vouches
 #: for all of them too): every assignment has one of its variants re-graded
-ALT_SAMPLE = sample_mutants(_halves(_seed())[1], per_assignment=1, seed=_seed(),
-                            alternatives=True)
+ALT_SAMPLE = sample_mutants(ALTERNATED, per_assignment=1, seed=SEED, alternatives=True)
 
 
 #: the assignments whose partial and empty example students the examples run grades: QUICK (the
 #: shard test grades its three again) and one other drawn by the commit
-EXAMPLE_SAMPLE = sorted({QUICK, random.Random(_seed()).choice([a for a in ALL if a != QUICK])})
+EXAMPLE_SAMPLE = sorted({QUICK, random.Random(SEED).choice([a for a in ALL if a != QUICK])})
+#: {example student: the assignments the examples run grades it in}
+GRADED_EXAMPLES = {"example_full": ALL, "example_partial": EXAMPLE_SAMPLE,
+                   "example_empty": EXAMPLE_SAMPLE}
 
 
 def _names_its_mistake(m, record: dict) -> bool:
@@ -112,7 +117,7 @@ def _feedback_sample(record: dict) -> list:
     if any(_names_its_mistake(m, record) for m in SAMPLE):
         return []
     named = [m for a in ALL for m in load_mutants(a) if _names_its_mistake(m, record)]
-    return [random.Random(_seed()).choice(named)]
+    return [random.Random(SEED).choice(named)]
 
 
 @pytest.fixture(scope="module")
@@ -162,12 +167,12 @@ def _bundled_sample(dest: Path) -> Path:
     """The bundled examples of the run, copied to ``dest`` with their expected scores: every
     assignment's full student, EXAMPLE_SAMPLE's partial and empty ones."""
     expected = json.loads((EXAMPLES / "expected_scores.json").read_text())
-    wanted = {s: (ALL if s == "example_full" else EXAMPLE_SAMPLE) for s in expected}
-    for student, assignments in wanted.items():
+    assert set(expected) == set(GRADED_EXAMPLES)
+    for student, assignments in GRADED_EXAMPLES.items():
         for a in assignments:
             shutil.copytree(EXAMPLES / student / a, dest / student / a)
     (dest / "expected_scores.json").write_text(json.dumps(
-        {s: {a: expected[s][a] for a in assignments} for s, assignments in wanted.items()}))
+        {s: {a: expected[s][a] for a in assignments} for s, assignments in GRADED_EXAMPLES.items()}))
     return dest
 
 
@@ -390,7 +395,7 @@ def test_make_grade_on_bundled_examples(examples_run):
     expected = json.loads((EXAMPLES / "expected_scores.json").read_text())
     with open(out / "grades.csv") as f:
         rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)}
-    graded = {(s, a) for s in expected for a in (ALL if s == "example_full" else EXAMPLE_SAMPLE)}
+    graded = {(s, a) for s, assignments in GRADED_EXAMPLES.items() for a in assignments}
     assert set(rows) == graded
     for student, per_assignment in expected.items():
         for a, score in per_assignment.items():
